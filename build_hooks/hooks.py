@@ -1,0 +1,117 @@
+"""MkDocs hooks: adapt MkDocs events to the Grimoire engine (``grimoire``).
+
+Nothing here decides anything about content; each handler hands MkDocs' data
+to ``grimoire.site_build.SiteBuild`` and reports what it found. Problems are
+logged as they are found (warnings under ``mkdocs.plugins.grimoire``, so
+``--strict`` counts them) and the build fails once at the end. Under
+``mkdocs serve`` it keeps serving, showing broken formulas in place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from grimoire.site_build import SiteBuild
+
+log = logging.getLogger("mkdocs.plugins.grimoire")
+
+_command = "build"
+_build: SiteBuild | None = None
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build
+    if _build is not None:
+        _build.close()
+    engine = _load_engine(fresh=_command == "serve")
+    layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
+    _build = engine.site_build.SiteBuild(layout)
+    for css in (f"{engine.layout.KATEX_ASSET_DIR}/katex.min.css", engine.layout.SITE_CSS):
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = _current()
+    for src_path in build.content_files():
+        files.append(
+            File(
+                src_path,
+                src_dir=str(build.layout.root),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+        )
+    for abs_src_path, dest in build.static_assets():
+        files.append(File.generated(config, dest, abs_src_path=str(abs_src_path)))
+    return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    # Sections in reading order rather than alphabetical: the glossary first.
+    order = {"Glossary": 0, "Derivations": 1}
+    nav.items.sort(key=lambda item: (item.is_section, order.get(item.title or "", 99)))
+    return nav
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    build = _current()
+    assert page.file.abs_src_path is not None
+    html = build.typeset(html, page.file.src_uri, Path(page.file.abs_src_path))
+    _report(build)
+    return html
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    build = _current()
+    _report(build)
+    if build.problems and _command != "serve":
+        raise PluginError(f"Grimoire: {build.problems.summary()}; see the messages above.")
+
+
+def on_shutdown() -> None:
+    global _build
+    if _build is not None:
+        _build.close()
+        _build = None
+
+
+def _report(build: SiteBuild) -> None:
+    for problem in build.new_problems():
+        log.warning(problem.format())
+
+
+def _current() -> SiteBuild:
+    if _build is None:
+        raise PluginError("Grimoire hooks: on_config did not run")
+    return _build
+
+
+def _load_engine(fresh: bool):  # -> module
+    """The engine package; under `mkdocs serve`, re-imported so edits to it take effect."""
+    if fresh:
+        for name in [n for n in sys.modules if n == "grimoire" or n.startswith("grimoire.")]:
+            del sys.modules[name]
+    engine = importlib.import_module("grimoire")
+    importlib.import_module("grimoire.layout")
+    importlib.import_module("grimoire.site_build")
+    return engine

@@ -1,0 +1,76 @@
+"""Where things live in a Grimoire project, and which files make up its content.
+
+Content is kept in top-level section folders (``glossary/``, ``derivations/``)
+rather than in MkDocs' ``docs_dir``; the hooks add these files to the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CONTENT_SECTIONS = ("glossary", "derivations")
+CONTENT_SUFFIXES = frozenset({".md", ".ipynb"})
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+KATEX_ASSET_DIR = "assets/katex"
+SITE_CSS = "assets/grimoire.css"
+
+
+@dataclass(frozen=True)
+class ProjectLayout:
+    """Paths of one project: the real site, or a tiny test site in a temporary folder."""
+
+    root: Path
+    katex_dir: Path
+    cache_dir: Path
+    macros_path: Path | None
+
+    @classmethod
+    def for_config_dir(cls, root: Path) -> ProjectLayout:
+        """The layout of a project whose mkdocs.yml is in ``root``.
+
+        KaTeX comes from this repository's ``node_modules`` (installed by
+        ``npm ci``), so a test site in a temporary folder uses the pinned one.
+        """
+        macros = root / "macros.yml"
+        return cls(
+            root=root,
+            katex_dir=REPOSITORY_ROOT / "node_modules" / "katex",
+            cache_dir=root / ".cache" / "grimoire",
+            macros_path=macros if macros.is_file() else None,
+        )
+
+
+def content_files(root: Path) -> list[str]:
+    """Content paths relative to ``root`` (POSIX style), sorted for a stable build."""
+    found = []
+    for section in CONTENT_SECTIONS:
+        base = root / section
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*"):
+            rel = path.relative_to(root)
+            if (
+                path.is_file()
+                and path.suffix in CONTENT_SUFFIXES
+                and not any(part.startswith(".") for part in rel.parts)
+            ):
+                found.append(rel.as_posix())
+    return sorted(found)
+
+
+def katex_assets(katex_dir: Path) -> list[tuple[Path, str]]:
+    """(source file, site path) of the KaTeX stylesheet and the fonts it names."""
+    dist = katex_dir / "dist"
+    assets = [(dist / "katex.min.css", f"{KATEX_ASSET_DIR}/katex.min.css")]
+    assets += [
+        (font, f"{KATEX_ASSET_DIR}/fonts/{font.name}")
+        for font in sorted((dist / "fonts").iterdir())
+        if font.is_file()
+    ]
+    return assets
+
+
+def site_assets() -> list[tuple[Path, str]]:
+    """(source file, site path) of Grimoire's own stylesheet."""
+    return [(Path(__file__).with_name("assets") / "grimoire.css", SITE_CSS)]

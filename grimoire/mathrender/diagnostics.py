@@ -1,0 +1,78 @@
+"""Turns a KaTeX failure into a ``Problem`` that points at the source line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..problems import Problem
+from .katex_process import RenderResult
+
+# KaTeX appends " at position N: <context with combining underlines>"; we show
+# our own caret under the source line instead.
+_POSITION_SUFFIX = re.compile(r" at position \d+: .*$", re.DOTALL)
+_UNDEFINED = re.compile(r"Undefined control sequence: (\\[A-Za-z]+)")
+
+
+def katex_message(error: str) -> str:
+    """KaTeX's message without its prefix and its underlined context."""
+    return _POSITION_SUFFIX.sub("", error.removeprefix("KaTeX parse error: ")).strip()
+
+
+def math_problem(
+    path: str,
+    tex_line: int | None,
+    tex: str,
+    display: bool,
+    result: RenderResult,
+    macros: dict[str, str],
+) -> Problem:
+    """A problem for a formula KaTeX refused, located at the offending line."""
+    message = katex_message(result.error or "")
+    line = tex_line
+    detail = tex
+    if result.position is not None and 0 <= result.position <= len(tex):
+        # Show the one source line KaTeX stopped on, with a caret under the spot.
+        before = tex[: result.position]
+        row = before.count("\n")
+        column = len(before) - (before.rfind("\n") + 1)
+        if line is not None:
+            line += row
+        detail = tex.split("\n")[row] + "\n" + " " * column + "^"
+    kind = "display" if display else "inline"
+    return Problem(
+        path=path,
+        line=line,
+        message=f"KaTeX cannot typeset this {kind} formula: {message}",
+        detail=detail,
+        hint=_hint(message, macros),
+    )
+
+
+_STRICT_PREFIX = "LaTeX-incompatible input and strict mode is set to 'warn': "
+
+
+def warning_problem(path: str, tex_line: int | None, tex: str, warning: str) -> Problem:
+    """A problem for input KaTeX accepts but LaTeX would not (strict mode)."""
+    return Problem(
+        path=path,
+        line=tex_line,
+        message=f"KaTeX strict-mode warning: {warning.removeprefix(_STRICT_PREFIX)}",
+        detail=tex,
+        hint="write the formula in plain LaTeX (for text inside math use \\text{...})",
+    )
+
+
+def _hint(message: str, macros: dict[str, str]) -> str:
+    undefined = _UNDEFINED.search(message)
+    if undefined:
+        name = undefined.group(1)
+        close = difflib.get_close_matches(name, list(macros), n=3, cutoff=0.6)
+        if close:
+            return f"did you mean {' or '.join(close)}? (site macros live in macros.yml)"
+        return f"check the spelling of {name}, or define it in macros.yml"
+    if "Expected '}'" in message or "Expected 'EOF'" in message or "Unexpected end" in message:
+        return "check that every { has its }, and every \\left its \\right"
+    if "maxExpand" in message or "Too many expansions" in message:
+        return "a macro expands into itself; check the macro definitions"
+    return "fix the TeX; KaTeX's supported functions are listed at katex.org/docs/supported"

@@ -1,0 +1,130 @@
+"""Typesets the formulas of a Markdown page's HTML with KaTeX.
+
+pymdownx.arithmatex (generic mode) has already protected each formula from
+Markdown and left it as ``<span class="arithmatex">\\(tex\\)</span>`` or
+``<div class="arithmatex">\\[tex\\]</div>``, HTML-escaped. This module swaps
+each for KaTeX's HTML, keeping arithmatex's wrapper element so Material's
+styles for it (horizontal scrolling of wide display math) still apply.
+
+Line numbers come from the page's source text: formulas are found there in
+order, so the n-th occurrence of a formula maps to its n-th source position.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..problems import ProblemLog
+from .diagnostics import math_problem, warning_problem
+from .katex_process import RenderRequest
+from .renderer import MathRenderer
+
+ARITHMATEX = re.compile(
+    r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>'
+    r'|<div class="arithmatex">\\\[(?P<display>.*?)\\\]</div>',
+    re.DOTALL,
+)
+
+ERROR_CLASS = "grimoire-math-error"
+
+
+@dataclass(frozen=True)
+class FoundFormula:
+    start: int  # span of the placeholder in the HTML
+    end: int
+    tex: str
+    display: bool
+
+
+def find_formulas(html: str) -> list[FoundFormula]:
+    found = []
+    for m in ARITHMATEX.finditer(html):
+        display = m.group("display") is not None
+        tex = html_lib.unescape(m.group("display") if display else m.group("inline")).strip()
+        found.append(FoundFormula(m.start(), m.end(), tex, display))
+    return found
+
+
+def locate_lines(source: str, texs: Sequence[str]) -> list[int | None]:
+    """The 1-based source line where each formula starts, searched in order.
+
+    A formula that does not occur verbatim (say, an indented multi-line formula
+    inside an admonition) is looked up by its first line instead.
+    """
+    lines: list[int | None] = []
+    cursor = 0
+    for tex in texs:
+        pos = -1
+        for needle in (tex, tex.split("\n", 1)[0].strip()):
+            if not needle:
+                continue
+            pos = source.find(needle, cursor)
+            if pos < 0:
+                pos = source.find(needle)
+            if pos >= 0:
+                break
+        if pos < 0:
+            lines.append(None)
+            continue
+        cursor = pos + 1
+        lines.append(source.count("\n", 0, pos) + 1)
+    return lines
+
+
+def error_html(tex: str, display: bool, message: str) -> str:
+    """What a reader sees in place of a formula KaTeX refused (under `mkdocs serve`)."""
+    tag = "div" if display else "span"
+    return (
+        f'<{tag} class="{ERROR_CLASS}" title="{html_lib.escape(message)}">'
+        f"<code>{html_lib.escape(tex)}</code></{tag}>"
+    )
+
+
+def typeset(
+    found: Sequence[FoundFormula],
+    lines: Sequence[int | None],
+    path: str,
+    renderer: MathRenderer,
+    problems: ProblemLog,
+    cells: Sequence[int] | None = None,
+) -> list[str]:
+    """KaTeX HTML for each formula; a refused formula is logged and shown as its TeX.
+
+    ``cells`` gives each formula's notebook cell, for problems in notebooks.
+    """
+    results = renderer.render([RenderRequest(f.tex, f.display) for f in found])
+    out = []
+    for i, (formula, line, result) in enumerate(zip(found, lines, results)):
+        cell = None if cells is None else cells[i]
+        for warning in result.warnings:
+            problems.add(replace(warning_problem(path, line, formula.tex, warning), cell=cell))
+        if result.html is None:
+            problem = math_problem(path, line, formula.tex, formula.display, result, renderer.macros)
+            problems.add(replace(problem, cell=cell))
+            out.append(error_html(formula.tex, formula.display, problem.message))
+        else:
+            out.append(result.html)
+    return out
+
+
+def typeset_page(
+    html: str, source: str, path: str, renderer: MathRenderer, problems: ProblemLog
+) -> str:
+    """The page HTML with every arithmatex formula replaced by KaTeX output."""
+    found = find_formulas(html)
+    if not found:
+        return html
+    rendered = typeset(found, locate_lines(source, [f.tex for f in found]), path, renderer, problems)
+    pieces = []
+    last = 0
+    for formula, body in zip(found, rendered):
+        tag = "div" if formula.display else "span"
+        pieces.append(html[last : formula.start])
+        pieces.append(f'<{tag} class="arithmatex">{body}</{tag}>')
+        last = formula.end
+    pieces.append(html[last:])
+    return "".join(pieces)
+
