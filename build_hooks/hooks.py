@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+# Before other plugins (mkdocs-jupyter must see the notebooks among the files).
+@event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
     for src_path in build.content_files():

@@ -25,7 +25,10 @@ from .renderer import MathRenderer
 _CELL_START = re.compile(r'<div class="jp-Cell jp-(?P<kind>\w+)Cell\b')
 _SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 _EXTERNAL = re.compile(r"""(?:src\s*=\s*["']?|import\s*\(\s*["'`]|["'`])(?:https?:)?//""", re.I)
-_MATHJAX_COMMENT = re.compile(r"<!-- (?:Load mathjax|End of mathjax configuration|End of mermaid configuration) -->")
+_EMPTY_SRC = re.compile(r"""\bsrc\s*=\s*(?:""|'')""")
+_MATHJAX_COMMENT = re.compile(
+    r"<!-- (?:Load mathjax|MathJax configuration|End of mathjax configuration|End of mermaid configuration) -->"
+)
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,19 @@ def _delimited(formula: CellFormula) -> list[str]:
 
 
 def strip_external_scripts(html: str) -> str:
-    """Removes every script that loads code from another host (MathJax, mermaid)."""
+    """Removes every script that loads code from another host (MathJax, mermaid).
+
+    An empty ``src`` is the MathJax loader with its URL blanked by mkdocs-jupyter.
+    """
 
     def keep(m: re.Match[str]) -> str:
         attrs, body = m.group("attrs"), m.group("body")
-        if "mathjax" in attrs.lower() or _EXTERNAL.search(attrs) or _EXTERNAL.search(body):
+        if (
+            "mathjax" in attrs.lower()
+            or _EMPTY_SRC.search(attrs)
+            or _EXTERNAL.search(attrs)
+            or _EXTERNAL.search(body)
+        ):
             return ""
         return m.group(0)
 
