@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.grimoire")
 
+CLIENT_MATH_SCRIPT = "assets/katex-init.js"
 _command = "build"
 _build: SiteBuild | None = None
 
@@ -45,9 +46,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     engine = _load_engine(fresh=_command == "serve")
     layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
     _build = engine.site_build.SiteBuild(layout)
-    for css in (f"{engine.layout.KATEX_ASSET_DIR}/katex.min.css", engine.layout.SITE_CSS):
+    katex = engine.layout.KATEX_ASSET_DIR
+    for css in (f"{katex}/katex.min.css", engine.layout.SITE_CSS):
         if css not in config.extra_css:
             config.extra_css.append(css)
+    if _build.client_math_script() is not None:
+        for js in (f"{katex}/katex.min.js", f"{katex}/auto-render.min.js", CLIENT_MATH_SCRIPT):
+            config.extra_javascript.append(js)
     return config
 
 
@@ -66,6 +71,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     for abs_src_path, dest in build.static_assets():
         files.append(File.generated(config, dest, abs_src_path=str(abs_src_path)))
+    script = build.client_math_script()
+    if script is not None:
+        files.append(File.generated(config, CLIENT_MATH_SCRIPT, content=script))
     return files
 
 
@@ -82,6 +90,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     html = build.typeset(html, page.file.src_uri, Path(page.file.abs_src_path))
     _report(build)
     return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _current().finish_page(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

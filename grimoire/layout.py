@@ -6,8 +6,12 @@ rather than in MkDocs' ``docs_dir``; the hooks add these files to the build.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+MathMode = Literal["server", "client"]
 
 CONTENT_SECTIONS = ("glossary", "derivations")
 CONTENT_SUFFIXES = frozenset({".md", ".ipynb"})
@@ -24,6 +28,7 @@ class ProjectLayout:
     katex_dir: Path
     cache_dir: Path
     macros_path: Path | None
+    math_mode: MathMode = "server"
 
     @classmethod
     def for_config_dir(cls, root: Path) -> ProjectLayout:
@@ -31,13 +36,20 @@ class ProjectLayout:
 
         KaTeX comes from this repository's ``node_modules`` (installed by
         ``npm ci``), so a test site in a temporary folder uses the pinned one.
+        ``GRIMOIRE_CACHE_DIR`` moves the cache (the benchmark uses its own);
+        ``GRIMOIRE_MATH=client`` leaves math to KaTeX in the browser, which
+        exists only as the benchmark's baseline.
         """
         macros = root / "macros.yml"
+        mode = os.environ.get("GRIMOIRE_MATH", "server")
+        if mode not in ("server", "client"):
+            raise ValueError(f"GRIMOIRE_MATH must be 'server' or 'client', not {mode!r}")
         return cls(
             root=root,
             katex_dir=REPOSITORY_ROOT / "node_modules" / "katex",
-            cache_dir=root / ".cache" / "grimoire",
+            cache_dir=Path(os.environ.get("GRIMOIRE_CACHE_DIR") or root / ".cache" / "grimoire"),
             macros_path=macros if macros.is_file() else None,
+            math_mode=mode,  # type: ignore[arg-type]
         )
 
 
@@ -59,10 +71,18 @@ def content_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def katex_assets(katex_dir: Path) -> list[tuple[Path, str]]:
-    """(source file, site path) of the KaTeX stylesheet and the fonts it names."""
+def katex_assets(katex_dir: Path, math_mode: MathMode = "server") -> list[tuple[Path, str]]:
+    """(source file, site path) of the KaTeX stylesheet and the fonts it names.
+
+    Client-side math also needs KaTeX's scripts.
+    """
     dist = katex_dir / "dist"
     assets = [(dist / "katex.min.css", f"{KATEX_ASSET_DIR}/katex.min.css")]
+    if math_mode == "client":
+        assets += [
+            (dist / "katex.min.js", f"{KATEX_ASSET_DIR}/katex.min.js"),
+            (dist / "contrib" / "auto-render.min.js", f"{KATEX_ASSET_DIR}/auto-render.min.js"),
+        ]
     assets += [
         (font, f"{KATEX_ASSET_DIR}/fonts/{font.name}")
         for font in sorted((dist / "fonts").iterdir())

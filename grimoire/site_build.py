@@ -7,11 +7,13 @@ it paths and HTML and get HTML and problems back.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .layout import ProjectLayout, content_files, katex_assets, site_assets
 from .macros import load_macros
 from .mathrender import MathRenderer, typeset_notebook, typeset_page
+from .mathrender.slots import FormulaSlots
 from .problems import Problem, ProblemLog
 
 
@@ -20,22 +22,49 @@ class SiteBuild:
         self.layout = layout
         self.problems = ProblemLog()
         self._reported = 0
-        macros = load_macros(layout.macros_path) if layout.macros_path else {}
-        self.renderer = MathRenderer(layout.katex_dir, macros, layout.cache_dir / "katex.sqlite3")
+        self.macros = load_macros(layout.macros_path) if layout.macros_path else {}
+        self.renderer = MathRenderer(layout.katex_dir, self.macros, layout.cache_dir / "katex.sqlite3")
+        self._slots = FormulaSlots()
 
     def content_files(self) -> list[str]:
         return content_files(self.layout.root)
 
     def static_assets(self) -> list[tuple[Path, str]]:
-        return katex_assets(self.layout.katex_dir) + site_assets()
+        return katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
+
+    def client_math_script(self) -> str | None:
+        """For client-side math only: the script that runs KaTeX's auto-render."""
+        if self.layout.math_mode != "client":
+            return None
+        options = {
+            "delimiters": [
+                {"left": "\\(", "right": "\\)", "display": False},
+                {"left": "\\[", "right": "\\]", "display": True},
+            ],
+            "macros": self.macros,
+        }
+        return (
+            "document$.subscribe(() => renderMathInElement(document.body, "
+            + json.dumps(options, sort_keys=True)
+            + "));\n"
+        )
 
     def typeset(self, html: str, src_path: str, abs_src_path: Path) -> str:
-        """The page's HTML with every formula typeset; problems go to the log."""
+        """The page's HTML with every formula typeset; problems go to the log.
+
+        Formulas come back as placeholders; ``finish_page`` puts them in.
+        """
+        if self.layout.math_mode == "client":
+            return html
         source = abs_src_path.read_text(encoding="utf-8")
         path = self._display_path(abs_src_path, src_path)
         if abs_src_path.suffix == ".ipynb":
-            return typeset_notebook(html, source, path, self.renderer, self.problems)
-        return typeset_page(html, source, path, self.renderer, self.problems)
+            return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
+        return typeset_page(html, source, path, self.renderer, self.problems, self._slots.park)
+
+    def finish_page(self, output: str) -> str:
+        """The page's final HTML, with its typeset formulas in place."""
+        return self._slots.fill(output)
 
     def new_problems(self) -> list[Problem]:
         """Problems logged since the last call, for the hooks to print as they come."""

@@ -14,12 +14,13 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from ..problems import ProblemLog
-from .page_math import FoundFormula, locate_lines, typeset
+from .page_math import FoundFormula, locate_lines, splice, typeset
 from .renderer import MathRenderer
 
 _CELL_START = re.compile(r'<div class="jp-Cell jp-(?P<kind>\w+)Cell\b')
@@ -103,9 +104,17 @@ def strip_external_scripts(html: str) -> str:
 
 
 def typeset_notebook(
-    html: str, notebook_text: str, path: str, renderer: MathRenderer, problems: ProblemLog
+    html: str,
+    notebook_text: str,
+    path: str,
+    renderer: MathRenderer,
+    problems: ProblemLog,
+    place: Callable[[str], str] = lambda body: body,
 ) -> str:
-    """The notebook page HTML with its Markdown-cell math typeset and CDN scripts removed."""
+    """The notebook page HTML with its Markdown-cell math typeset and CDN scripts removed.
+
+    ``place`` is as for ``page_math.typeset_page``.
+    """
     html = strip_external_scripts(html)
     starts = [m.start() for m in _CELL_START.finditer(html)]
     kinds = [m.group("kind") for m in _CELL_START.finditer(html)]
@@ -132,12 +141,4 @@ def typeset_notebook(
         return html
 
     rendered = typeset(found, lines, path, renderer, problems, cells)
-
-    pieces = []
-    last = 0
-    for formula, body in zip(found, rendered):
-        pieces.append(html[last : formula.start])
-        pieces.append(body)
-        last = formula.end
-    pieces.append(html[last:])
-    return "".join(pieces)
+    return splice(html, found, [place(body) for body in rendered])

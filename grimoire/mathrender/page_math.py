@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..problems import ProblemLog
@@ -110,21 +110,42 @@ def typeset(
     return out
 
 
+def splice(html: str, found: Sequence[FoundFormula], bodies: Sequence[str]) -> str:
+    """``html`` with each found formula's span replaced by its body."""
+    pieces = []
+    last = 0
+    for formula, body in zip(found, bodies):
+        pieces.append(html[last : formula.start])
+        pieces.append(body)
+        last = formula.end
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def _identity(body: str) -> str:
+    return body
+
+
 def typeset_page(
-    html: str, source: str, path: str, renderer: MathRenderer, problems: ProblemLog
+    html: str,
+    source: str,
+    path: str,
+    renderer: MathRenderer,
+    problems: ProblemLog,
+    place: Callable[[str], str] = _identity,
 ) -> str:
-    """The page HTML with every arithmatex formula replaced by KaTeX output."""
+    """The page HTML with every arithmatex formula replaced by KaTeX output.
+
+    ``place`` decides what goes into the page for each typeset formula: the
+    HTML itself by default, or a placeholder (see ``slots.FormulaSlots``).
+    """
     found = find_formulas(html)
     if not found:
         return html
     rendered = typeset(found, locate_lines(source, [f.tex for f in found]), path, renderer, problems)
-    pieces = []
-    last = 0
+    bodies = []
     for formula, body in zip(found, rendered):
         tag = "div" if formula.display else "span"
-        pieces.append(html[last : formula.start])
-        pieces.append(f'<{tag} class="arithmatex">{body}</{tag}>')
-        last = formula.end
-    pieces.append(html[last:])
-    return "".join(pieces)
+        bodies.append(f'<{tag} class="arithmatex">{place(body)}</{tag}>')
+    return splice(html, found, bodies)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench`. Ratios against baselines measured in the same run."""

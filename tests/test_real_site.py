@@ -1,0 +1,95 @@
+"""The real site, built with --strict: typeset everywhere, self-contained, reproducible."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BuildResult, run_mkdocs_build
+from tests.support.html_checks import raw_tex, remote_resources
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    result = run_mkdocs_build(project_root, tmp_path_factory.mktemp("site") / "site")
+    assert result.returncode == 0, result.log
+    return result
+
+
+def html_pages(site: Path) -> list[Path]:
+    # 404.html is Material's and carries no content.
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_strict_build_has_no_warnings(built: BuildResult) -> None:
+    assert "WARNING" not in built.log, built.log
+
+
+def test_every_content_page_is_built(built: BuildResult, project_root: Path) -> None:
+    from grimoire.layout import content_files
+
+    for src in content_files(project_root):
+        stem = src.rsplit(".", 1)[0]
+        assert (built.site_dir / stem / "index.html").is_file(), src
+
+
+def test_no_raw_tex_survives(built: BuildResult) -> None:
+    leaks = {}
+    for page in html_pages(built.site_dir):
+        found = raw_tex(page.read_text("utf-8"))
+        if found:
+            leaks[str(page.relative_to(built.site_dir))] = found[:3]
+    assert not leaks, leaks
+
+
+def test_every_page_links_the_local_katex_css(built: BuildResult) -> None:
+    for page in html_pages(built.site_dir):
+        html = page.read_text("utf-8")
+        assert re.search(r'<link[^>]+href="(?:\.\./)*assets/katex/katex\.min\.css"', html), page
+
+
+def test_nothing_is_loaded_from_another_host(built: BuildResult) -> None:
+    offenders = {}
+    for page in html_pages(built.site_dir):
+        html = page.read_text("utf-8")
+        found = remote_resources(html)
+        if found or "mathjax" in html.lower():
+            offenders[str(page.relative_to(built.site_dir))] = found or ["mathjax"]
+    assert not offenders, offenders
+
+
+def test_formulas_are_typeset_on_content_pages(built: BuildResult) -> None:
+    softmax = (built.site_dir / "glossary/softmax/index.html").read_text("utf-8")
+    assert softmax.count('class="katex-display"') >= 3
+    notebook = (built.site_dir / "glossary/softmax-temperature/index.html").read_text("utf-8")
+    assert 'class="katex"' in notebook
+
+
+def test_rebuild_gives_identical_bytes(built: BuildResult, project_root: Path, tmp_path: Path) -> None:
+    again = run_mkdocs_build(project_root, tmp_path / "site")
+    assert again.returncode == 0, again.log
+    first = {p.relative_to(built.site_dir): p.read_bytes() for p in built.site_dir.rglob("*") if p.is_file()}
+    second = {p.relative_to(again.site_dir): p.read_bytes() for p in again.site_dir.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    differing = sorted(str(k) for k in first if first[k] != second[k])
+    assert not differing, differing
+    shutil.rmtree(again.site_dir)
+
+
+def test_search_index_holds_no_formula_noise(built: BuildResult) -> None:
+    import json
+
+    docs = json.loads((built.site_dir / "search/search_index.json").read_text("utf-8"))["docs"]
+    assert len(docs) > 20
+    noisy = [d["location"] for d in docs if re.search(r"grimoire-math|katex|\\[a-zA-Z]+\{|\$\$", d["text"])]
+    assert not noisy, noisy
+
+
+def test_no_formula_placeholder_is_left(built: BuildResult) -> None:
+    for page in html_pages(built.site_dir):
+        assert "grimoire-math:" not in page.read_text("utf-8"), page
