@@ -78,10 +78,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    # Sections in reading order rather than alphabetical: the glossary first.
+    # Sections in reading order (glossary first), and pages A-Z within each.
+    # Titles are unknown until pages are read, so the slug stands in for one
+    # ("softmax" before "softmax-temperature", which file names get wrong).
     order = {"Glossary": 0, "Derivations": 1}
     nav.items.sort(key=lambda item: (item.is_section, order.get(item.title or "", 99)))
+    for item in nav.items:
+        if item.is_section:
+            item.children.sort(key=_slug_order)
     return nav
+
+
+def _slug_order(item) -> str:
+    file = getattr(item, "file", None)
+    name = file.name if file is not None else item.title or ""
+    return name.replace("-", " ").casefold()
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
