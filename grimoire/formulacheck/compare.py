@@ -1,0 +1,41 @@
+"""Decide whether the two sides of a relation agree, within tolerance.
+
+Non-finite values never agree: a formula that overflows or divides by zero
+on the sampled domain is a failure to report, not a pass. Shapes must match
+exactly (a scalar is not a vector of one value).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def disagreement(left: Any, right: Any, op: str, rtol: float, atol: float) -> str | None:
+    """``None`` if ``left op right`` holds, else a sentence saying why not."""
+    for side, v in (("left", left), ("right", right)):
+        if callable(v):
+            return f"the {side}-hand side is a function, not a value; apply it to arguments"
+    if np.shape(left) == (1, 1) and np.ndim(right) == 0 or np.shape(right) == (1, 1) and np.ndim(left) == 0:
+        left, right = np.ravel(left)[0], np.ravel(right)[0]  # a 1x1 matrix such as x^T y is a scalar
+    if np.shape(left) != np.shape(right):
+        return f"the sides have different shapes: {np.shape(left)} and {np.shape(right)}"
+    lhs = np.asarray(left, dtype=np.float64)
+    rhs = np.asarray(right, dtype=np.float64)
+    for side, v in (("left", lhs), ("right", rhs)):
+        if not np.all(np.isfinite(v)):
+            return f"the {side}-hand side is not finite"
+    slack = atol + rtol * np.abs(rhs)
+    if op in ("=", "approx"):
+        holds = np.abs(lhs - rhs) <= slack
+    elif op in ("<=", "<"):
+        holds = lhs <= rhs + slack
+    else:
+        holds = lhs + slack >= rhs
+    if np.all(holds):
+        return None
+    if op in ("=", "approx"):
+        gap = float(np.max(np.abs(lhs - rhs)))
+        return f"the sides differ by up to {gap:.3g} (tolerance rtol={rtol:g}, atol={atol:g})"
+    return f"the relation {op} does not hold"
