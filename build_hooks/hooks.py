@@ -3,8 +3,10 @@
 Nothing here decides anything about content; each handler hands MkDocs' data
 to ``grimoire.site_build.SiteBuild`` and reports what it found. Problems are
 logged as they are found (warnings under ``mkdocs.plugins.grimoire``, so
-``--strict`` counts them) and the build fails once at the end. Under
-``mkdocs serve`` it keeps serving, showing broken formulas in place.
+``--strict`` counts them) and the build fails once at the end (at the first
+problem with ``GRIMOIRE_FAIL_FAST=1``). Under ``mkdocs serve`` it keeps
+serving, showing broken formulas and figures in place. Figures start drawing
+in worker processes in ``on_files`` and are inlined in ``on_post_page``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     engine = _load_engine(fresh=_command == "serve")
     layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
     _build = engine.site_build.SiteBuild(layout)
+    _build.configure_figures(config.extra.get("grimoire"), config.repo_url, config.edit_uri)
     katex = engine.layout.KATEX_ASSET_DIR
     for css in (f"{katex}/katex.min.css", engine.layout.SITE_CSS):
         if css not in config.extra_css:
@@ -74,6 +77,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     script = build.client_math_script()
     if script is not None:
         files.append(File.generated(config, CLIENT_MATH_SCRIPT, content=script))
+    # Figures start drawing in the background now, while MkDocs renders pages.
+    build.start_figures(
+        (f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages() if f.abs_src_path
+    )
     return files
 
 
@@ -98,20 +105,33 @@ def _slug_order(item) -> str:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
     assert page.file.abs_src_path is not None
+    html = build.embed_figures(html, page.file.src_uri, Path(page.file.abs_src_path))
     html = build.typeset(html, page.file.src_uri, Path(page.file.abs_src_path))
     _report(build)
     return html
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _current().finish_page(output)
+    build = _current()
+    if page.file.abs_src_path is not None:
+        output = build.fill_figures(output, page.file.src_uri, Path(page.file.abs_src_path))
+        _report(build)
+    return build.finish_page(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
+    build.finish_figures()
+    if build.figures.stats.figures:
+        log.info(f"Grimoire: {build.figures.summary()}")
     _report(build)
     if build.problems and _command != "serve":
         raise PluginError(f"Grimoire: {build.problems.summary()}; see the messages above.")
+
+
+def on_build_error(error: Exception) -> None:
+    if _build is not None:
+        _build.close()  # stops figure workers at once
 
 
 def on_shutdown() -> None:
@@ -122,8 +142,11 @@ def on_shutdown() -> None:
 
 
 def _report(build: SiteBuild) -> None:
-    for problem in build.new_problems():
+    fresh = build.new_problems()
+    for problem in fresh:
         log.warning(problem.format())
+    if fresh and build.fail_fast:
+        raise PluginError("Grimoire: stopping at the first problem (GRIMOIRE_FAIL_FAST is set).")
 
 
 def _current() -> SiteBuild:

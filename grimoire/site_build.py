@@ -8,8 +8,12 @@ it paths and HTML and get HTML and problems back.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .figures.build import FigureBuild
+from .figures.settings import FigureSettings
 from .layout import ProjectLayout, content_files, katex_assets, site_assets
 from .macros import load_macros
 from .mathrender import MathRenderer, typeset_notebook, typeset_page
@@ -25,6 +29,8 @@ class SiteBuild:
         self.macros = load_macros(layout.macros_path) if layout.macros_path else {}
         self.renderer = MathRenderer(layout.katex_dir, self.macros, layout.cache_dir / "katex.sqlite3")
         self._slots = FormulaSlots()
+        self.figures = FigureBuild(layout.root, layout.cache_dir / "figures", self.problems)
+        self.fail_fast = False
 
     def content_files(self) -> list[str]:
         return content_files(self.layout.root)
@@ -66,6 +72,37 @@ class SiteBuild:
         """The page's final HTML, with its typeset formulas in place."""
         return self._slots.fill(output)
 
+    def configure_figures(
+        self, options: Mapping[str, object] | None, repo_url: str | None, edit_uri: str | None
+    ) -> None:
+        """Figure settings (mkdocs.yml ``extra: grimoire:`` and the environment) and source links."""
+        settings, errors = FigureSettings.read(options)
+        for error in errors:
+            self.problems.add(Problem("mkdocs.yml", None, f"extra.grimoire: {error}"))
+        self.fail_fast = settings.fail_fast
+        self.figures.settings = settings
+        self.figures.repo_url = repo_url or None
+        m = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
+        self.figures.branch = m.group(1) if m else "main"
+
+    def start_figures(self, pages: Iterable[tuple[str, Path]]) -> None:
+        """Queues the drawing of every figure the pages reference ((src path, file) pairs)."""
+        self.figures.start((self._display_path(p, src), p) for src, p in pages)
+
+    def embed_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:
+        """Markdown pages: each ``figure:`` image becomes a figure awaiting its drawing."""
+        if abs_src_path.suffix != ".md":
+            return html
+        source = abs_src_path.read_text(encoding="utf-8")
+        return self.figures.embed(html, self._display_path(abs_src_path, src_path), source)
+
+    def fill_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:
+        """The final page HTML with its drawings inlined."""
+        return self.figures.fill(html, self._display_path(abs_src_path, src_path))
+
+    def finish_figures(self) -> None:
+        self.figures.finish()
+
     def new_problems(self) -> list[Problem]:
         """Problems logged since the last call, for the hooks to print as they come."""
         fresh = self.problems.problems[self._reported :]
@@ -73,6 +110,7 @@ class SiteBuild:
         return fresh
 
     def close(self) -> None:
+        self.figures.close()
         self.renderer.close()
 
     def _display_path(self, abs_src_path: Path, src_path: str) -> str:
