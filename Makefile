@@ -7,12 +7,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads).
+CHROMIUM   ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install serve build test check bench lock clean
 
-install: $(PY_STAMP) $(NODE_STAMP)
+install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
 
 $(PY_STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,16 +26,23 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-serve: install  ## serve the site with live reload on http://127.0.0.1:8000
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; \
+	fi
+
+serve: $(PY_STAMP) $(NODE_STAMP)  ## serve the site with live reload on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: install  ## strict build into site/
+build: $(PY_STAMP) $(NODE_STAMP)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
 
 test: install  ## every test: unit, snapshots, formula checks, notebooks, strict site build
 	$(BIN)/python -m pytest
 
-bench: install  ## build-time benchmark: server-side vs client-side math
+bench: $(PY_STAMP) $(NODE_STAMP)  ## build-time benchmark: server-side vs client-side math
 	$(BIN)/python -m benchmarks.build_bench
 
 lock:  ## re-resolve requirements.txt into requirements.lock in a scratch venv

@@ -48,11 +48,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     engine = _load_engine(fresh=_command == "serve")
     layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
     _build = engine.site_build.SiteBuild(layout)
-    _build.configure_figures(config.extra.get("grimoire"), config.repo_url, config.edit_uri)
+    _build.configure_figures(config.extra.get("grimoire"))
     katex = engine.layout.KATEX_ASSET_DIR
     for css in (f"{katex}/katex.min.css", engine.layout.SITE_CSS):
         if css not in config.extra_css:
             config.extra_css.append(css)
+    # Term links carry their class and data-term through attr_list.
+    if "attr_list" not in config.markdown_extensions:
+        config.markdown_extensions.append("attr_list")
+    if engine.layout.SITE_JS not in config.extra_javascript:
+        config.extra_javascript.append(engine.layout.SITE_JS)
     if _build.client_math_script() is not None:
         for js in (f"{katex}/katex.min.js", f"{katex}/auto-render.min.js", CLIENT_MATH_SCRIPT):
             config.extra_javascript.append(js)
@@ -63,7 +68,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    for src_path in build.content_files():
+    content = build.content_files()
+    build.glossary.load(content)
+    build.read_formula_checks(content)
+    for src_path in content:
         files.append(
             File(
                 src_path,
@@ -74,6 +82,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     for abs_src_path, dest in build.static_assets():
         files.append(File.generated(config, dest, abs_src_path=str(abs_src_path)))
+    for uri, markdown in [build.glossary.index_page(), build.coverage_page(), *build.source_pages()]:
+        files.append(File.generated(config, uri, content=markdown))
+    build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
     script = build.client_math_script()
     if script is not None:
         files.append(File.generated(config, CLIENT_MATH_SCRIPT, content=script))
@@ -88,7 +99,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # Sections in reading order (glossary first), and pages A-Z within each.
     # Titles are unknown until pages are read, so the slug stands in for one
     # ("softmax" before "softmax-temperature", which file names get wrong).
-    order = {"Glossary": 0, "Derivations": 1}
+    order = {"Glossary": 0, "Derivations": 1, "Snippets": 2}
     nav.items.sort(key=lambda item: (item.is_section, order.get(item.title or "", 99)))
     for item in nav.items:
         if item.is_section:
@@ -102,11 +113,23 @@ def _slug_order(item) -> str:
     return name.replace("-", " ").casefold()
 
 
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    build = _current()
+    if page.file.abs_src_path is None:  # generated pages (the A-Z index) hold plain links
+        return markdown
+    markdown = build.link_terms(markdown, page.file.src_uri, Path(page.file.abs_src_path))
+    _report(build)
+    return markdown
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
-    assert page.file.abs_src_path is not None
-    html = build.embed_figures(html, page.file.src_uri, Path(page.file.abs_src_path))
-    html = build.typeset(html, page.file.src_uri, Path(page.file.abs_src_path))
+    if page.file.abs_src_path is None:  # a generated page
+        html = build.typeset(html, page.file.src_uri, None, page.file.content_string)
+    else:
+        src = Path(page.file.abs_src_path)
+        html = build.embed_figures(html, page.file.src_uri, src)
+        html = build.typeset(html, page.file.src_uri, src)
     _report(build)
     return html
 
@@ -116,11 +139,14 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if page.file.abs_src_path is not None:
         output = build.fill_figures(output, page.file.src_uri, Path(page.file.abs_src_path))
         _report(build)
-    return build.finish_page(output)
+    return build.finish_page(output, page.file.src_uri)
 
 
+# After Material's search plugin has written the index (priority 0).
+@event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
+    build.glossary.add_search_aliases(Path(config.site_dir))
     build.finish_figures()
     if build.figures.stats.figures:
         log.info(f"Grimoire: {build.figures.summary()}")
@@ -156,9 +182,13 @@ def _current() -> SiteBuild:
 
 
 def _load_engine(fresh: bool):  # -> module
-    """The engine package; under `mkdocs serve`, re-imported so edits to it take effect."""
+    """The engine package; under `mkdocs serve`, re-imported so edits to it take effect.
+
+    Snippet modules are dropped too: the formula marks read their source lines.
+    """
     if fresh:
-        for name in [n for n in sys.modules if n == "grimoire" or n.startswith("grimoire.")]:
+        packages = ("grimoire", "snippets")
+        for name in [n for n in sys.modules if n.split(".")[0] in packages]:
             del sys.modules[name]
     engine = importlib.import_module("grimoire")
     importlib.import_module("grimoire.layout")

@@ -18,6 +18,7 @@ CONTENT_SUFFIXES = frozenset({".md", ".ipynb"})
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 KATEX_ASSET_DIR = "assets/katex"
 SITE_CSS = "assets/grimoire.css"
+SITE_JS = "assets/term-cards.js"
 
 
 @dataclass(frozen=True)
@@ -92,5 +93,6 @@ def katex_assets(katex_dir: Path, math_mode: MathMode = "server") -> list[tuple[
 
 
 def site_assets() -> list[tuple[Path, str]]:
-    """(source file, site path) of Grimoire's own stylesheet."""
-    return [(Path(__file__).with_name("assets") / "grimoire.css", SITE_CSS)]
+    """(source file, site path) of Grimoire's own stylesheet and script."""
+    assets = Path(__file__).with_name("assets")
+    return [(assets / "grimoire.css", SITE_CSS), (assets / "term-cards.js", SITE_JS)]

@@ -7,18 +7,21 @@ it paths and HTML and get HTML and problems back.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .figures.build import FigureBuild
 from .figures.settings import FigureSettings
+from .formula_marks import COVERAGE_SRC_URI, PageFormulas, coverage_markdown, mark_html, read_page
+from .glossary.build import GlossaryBuild
 from .layout import ProjectLayout, content_files, katex_assets, site_assets
 from .macros import load_macros
-from .mathrender import MathRenderer, typeset_notebook, typeset_page
+from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.slots import FormulaSlots
 from .problems import Problem, ProblemLog
+from .source_pages import source_href, source_pages
 
 
 class SiteBuild:
@@ -30,6 +33,8 @@ class SiteBuild:
         self.renderer = MathRenderer(layout.katex_dir, self.macros, layout.cache_dir / "katex.sqlite3")
         self._slots = FormulaSlots()
         self.figures = FigureBuild(layout.root, layout.cache_dir / "figures", self.problems)
+        self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
+        self.formulas: dict[str, PageFormulas] = {}  # src path -> formula-check statuses
         self.fail_fast = False
 
     def content_files(self) -> list[str]:
@@ -55,35 +60,77 @@ class SiteBuild:
             + "));\n"
         )
 
-    def typeset(self, html: str, src_path: str, abs_src_path: Path) -> str:
+    def typeset(self, html: str, src_path: str, abs_src_path: Path | None, generated: str = "") -> str:
         """The page's HTML with every formula typeset; problems go to the log.
 
+        ``generated`` is the Markdown of a page the build made (no source file).
         Formulas come back as placeholders; ``finish_page`` puts them in.
         """
         if self.layout.math_mode == "client":
             return html
+        if abs_src_path is None:
+            return typeset_page(html, generated, src_path, self.renderer, self.problems, self._slots.park)
         source = abs_src_path.read_text(encoding="utf-8")
         path = self._display_path(abs_src_path, src_path)
         if abs_src_path.suffix == ".ipynb":
             return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
-        return typeset_page(html, source, path, self.renderer, self.problems, self._slots.park)
+        page = self.formulas.get(src_path)
 
-    def finish_page(self, output: str) -> str:
-        """The page's final HTML, with its typeset formulas in place."""
+        def mark(line: int | None) -> str:
+            status = page.status_at(line) if page else None
+            return mark_html(status, src_path, source_href) if status else ""
+
+        return typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark)
+
+    def read_formula_checks(self, content: list[str]) -> None:
+        """Reads every content page's check blocks (for marks, coverage, missing blocks)."""
+        for src_path in content:
+            if src_path.endswith(".md"):
+                text = (self.layout.root / src_path).read_text(encoding="utf-8")
+                page, problems = read_page(src_path, src_path, text)
+                self.formulas[src_path] = page
+                for problem in problems:
+                    self.problems.add(problem)
+
+    def coverage_page(self) -> tuple[str, str]:
+        """(site path, Markdown) of the page listing every formula with its check status."""
+        return COVERAGE_SRC_URI, coverage_markdown(list(self.formulas.values()), source_href, self._park_display)
+
+    def _park_display(self, tex: str) -> str:
+        (result,) = self.renderer.render([RenderRequest(tex, True)])
+        if result.html is None:  # reported where the formula stands
+            return f"<code>{html_lib.escape(tex)}</code>"
+        return f'<div class="arithmatex">{self._slots.park(result.html)}</div>'
+
+    def link_terms(self, markdown: str, src_path: str, abs_src_path: Path) -> str:
+        """Markdown pages: term references become links; term pages get their backlinks."""
+        if abs_src_path.suffix != ".md":
+            return markdown
+        source = abs_src_path.read_text(encoding="utf-8")
+        return self.glossary.link(markdown, src_path, self._display_path(abs_src_path, src_path), source)
+
+    def finish_page(self, output: str, src_path: str) -> str:
+        """The page's final HTML: typeset formulas and term cards in place.
+
+        Both go in only now, after the search plugin has indexed the page.
+        """
+        cards = self.glossary.cards(src_path)
+        if cards:
+            output = output.replace("</article>", cards + "</article>", 1)
         return self._slots.fill(output)
 
-    def configure_figures(
-        self, options: Mapping[str, object] | None, repo_url: str | None, edit_uri: str | None
-    ) -> None:
-        """Figure settings (mkdocs.yml ``extra: grimoire:`` and the environment) and source links."""
+    def configure_figures(self, options: Mapping[str, object] | None) -> None:
+        """Figure settings (mkdocs.yml ``extra: grimoire:`` and the environment)."""
         settings, errors = FigureSettings.read(options)
         for error in errors:
             self.problems.add(Problem("mkdocs.yml", None, f"extra.grimoire: {error}"))
         self.fail_fast = settings.fail_fast
         self.figures.settings = settings
-        self.figures.repo_url = repo_url or None
-        m = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
-        self.figures.branch = m.group(1) if m else "main"
+        self.figures.source_href = source_href
+
+    def source_pages(self) -> list[tuple[str, str]]:
+        """(site path, Markdown) of the pages publishing the snippet modules."""
+        return source_pages(self.layout.root)
 
     def start_figures(self, pages: Iterable[tuple[str, Path]]) -> None:
         """Queues the drawing of every figure the pages reference ((src path, file) pairs)."""
@@ -94,7 +141,7 @@ class SiteBuild:
         if abs_src_path.suffix != ".md":
             return html
         source = abs_src_path.read_text(encoding="utf-8")
-        return self.figures.embed(html, self._display_path(abs_src_path, src_path), source)
+        return self.figures.embed(html, self._display_path(abs_src_path, src_path), source, src_path)
 
     def fill_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:
         """The final page HTML with its drawings inlined."""

@@ -56,6 +56,14 @@ def run_mkdocs_build(config_dir: Path, site_dir: Path, strict: bool = True) -> B
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site_dir)
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The real site, built once per test session with --strict."""
+    result = run_mkdocs_build(REPOSITORY_ROOT, tmp_path_factory.mktemp("real") / "site")
+    assert result.returncode == 0, result.log
+    return result
+
+
 TINY_CONFIG = """\
 site_name: Tiny
 docs_dir: pages

@@ -15,10 +15,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    result = run_mkdocs_build(project_root, tmp_path_factory.mktemp("site") / "site")
-    assert result.returncode == 0, result.log
-    return result
+def built(real_site: BuildResult) -> BuildResult:
+    return real_site
 
 
 def html_pages(site: Path) -> list[Path]:

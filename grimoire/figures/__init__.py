@@ -21,8 +21,8 @@ A page embeds it with an image whose address uses the ``figure:`` scheme::
 
 The alt text is required; the caption is optional and may hold inline math
 (``$T$``). The page shows the figure, its caption and a ``source`` link to
-the function (``repo_url`` in mkdocs.yml; without one, a ``snippets/x.py:12``
-label).
+the function's line on the site's page of that module's source
+(``grimoire.source_pages``).
 
 Look and schemes
 ----------------

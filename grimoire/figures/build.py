@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +75,8 @@ class FigureBuild:
     cache_dir: Path
     problems: ProblemLog
     settings: FigureSettings = field(default_factory=FigureSettings)
-    repo_url: str | None = None
-    branch: str = "main"
+    # (module path, line, page site path) -> link to the source, or None for a plain label
+    source_href: Callable[[str, int | None, str], str] | None = None
 
     def __post_init__(self) -> None:
         self.index = SnippetIndex(self.root)
@@ -103,8 +103,11 @@ class FigureBuild:
                 self._plan(ref.target)
         self.stats.seconds += time.perf_counter() - began
 
-    def embed(self, html: str, path: str, source: str) -> str:
-        """``html`` with each ``figure:`` image replaced by a figure awaiting its drawing."""
+    def embed(self, html: str, path: str, source: str, page_uri: str | None = None) -> str:
+        """``html`` with each ``figure:`` image replaced by a figure awaiting its drawing.
+
+        ``page_uri`` is the page's site path, for source links (default ``path``).
+        """
         images = figure_html.find_images(html)
         if not images:
             return html
@@ -119,9 +122,8 @@ class FigureBuild:
             self.stats.references += 1
             self._tokens += 1
             self._placements[self._tokens] = _Placement(path, line, image.target, not image.alt)
-            source_link = figure_html.source_link_html(
-                plan.module_path, plan.def_line, self.repo_url, self.branch
-            )
+            href = self.source_href(plan.module_path, plan.def_line, page_uri or path) if self.source_href else None
+            source_link = figure_html.source_link_html(plan.module_path, plan.def_line, href)
             pieces.append(html[last : image.start])
             pieces.append(figure_html.figure_html(self._tokens, image.alt, image.caption, source_link))
             last = image.end

@@ -83,12 +83,11 @@ def caption_to_html(caption: str) -> str:
     return "".join(pieces)
 
 
-def source_link_html(rel_path: str, line: int | None, repo_url: str | None, branch: str) -> str:
-    """A link to the figure function's source on the repository host, or a plain label."""
+def source_link_html(rel_path: str, line: int | None, url: str | None) -> str:
+    """A link to the figure function's source (see ``grimoire.source_pages``), or a plain label."""
     label = rel_path if line is None else f"{rel_path}:{line}"
-    if not repo_url:
+    if not url:
         return f'<span class="{FIGURE_CLASS}__source"><code>{html_lib.escape(label)}</code></span>'
-    url = f"{repo_url.rstrip('/')}/blob/{branch}/{rel_path}" + ("" if line is None else f"#L{line}")
     return (
         f'<a class="{FIGURE_CLASS}__source" href="{html_lib.escape(url)}" '
         f'title="Python that draws this figure: {html_lib.escape(label)}">source</a>'

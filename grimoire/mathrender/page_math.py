@@ -133,19 +133,24 @@ def typeset_page(
     renderer: MathRenderer,
     problems: ProblemLog,
     place: Callable[[str], str] = _identity,
+    after_display: Callable[[int | None], str] | None = None,
 ) -> str:
     """The page HTML with every arithmatex formula replaced by KaTeX output.
 
     ``place`` decides what goes into the page for each typeset formula: the
     HTML itself by default, or a placeholder (see ``slots.FormulaSlots``).
+    ``after_display`` gives HTML to put after each display formula, from the
+    source line where its TeX starts (the formula-check marks).
     """
     found = find_formulas(html)
     if not found:
         return html
-    rendered = typeset(found, locate_lines(source, [f.tex for f in found]), path, renderer, problems)
+    lines = locate_lines(source, [f.tex for f in found])
+    rendered = typeset(found, lines, path, renderer, problems)
     bodies = []
-    for formula, body in zip(found, rendered):
+    for formula, line, body in zip(found, lines, rendered):
         tag = "div" if formula.display else "span"
-        bodies.append(f'<{tag} class="arithmatex">{place(body)}</{tag}>')
+        after = after_display(line) if after_display is not None and formula.display else ""
+        bodies.append(f'<{tag} class="arithmatex">{place(body)}</{tag}>{after}')
     return splice(html, found, bodies)
 

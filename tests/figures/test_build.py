@@ -106,14 +106,16 @@ def test_figures_are_inlined_with_caption_alt_and_source(project) -> None:
     assert len(list((root / ".cache" / "grimoire" / "figures").glob("*.svg"))) == 2
 
 
-def test_source_links_point_at_the_repository_when_there_is_one(project) -> None:
+def test_source_links_point_at_the_published_source(project) -> None:
+    from grimoire.source_pages import source_href
+
     root = project(SNIPPETS)
     problems = ProblemLog()
-    build = FigureBuild(root, root / ".cache", problems, repo_url="https://example.org/r/", branch="dev")
+    build = FigureBuild(root, root / ".cache", problems, source_href=source_href)
     (root / "p.md").write_text(PAGE, "utf-8")
-    html = build.embed('<p><img alt="x" src="figure:bars.bars" /></p>', "p.md", PAGE)
+    html = build.embed('<p><img alt="x" src="figure:bars.bars" /></p>', "glossary/p.md", PAGE)
     build.close()
-    assert 'href="https://example.org/r/blob/dev/snippets/bars.py#L1"' in html
+    assert 'href="../../snippets/bars/#__codelineno-0-1"' in html
 
 
 def test_a_warm_build_draws_nothing_and_an_edit_redraws_only_what_depends_on_it(project) -> None:

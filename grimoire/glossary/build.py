@@ -1,0 +1,88 @@
+"""One build's glossary work, driven by ``SiteBuild``: links, backlinks, cards, index, search.
+
+Order within a build: ``load`` (all sources, before any page renders), then
+per page ``link`` (Markdown) and ``cards`` (final HTML), then
+``add_search_aliases`` once the search index is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..mathrender.katex_process import RenderRequest
+from ..mathrender.renderer import MathRenderer
+from ..problems import ProblemLog
+from .cards import card_template, cards_block
+from .frontmatter import body_first_line
+from .index_page import INDEX_SRC_URI, index_markdown
+from .model import Glossary, load_glossary
+from .references import link_for, link_terms
+from .registry import Term, TermRegistry
+from .search_aliases import add_aliases
+
+USED_IN_HEADING = "## Used in { #used-in }"
+
+
+class GlossaryBuild:
+    def __init__(self, root: Path, renderer: MathRenderer, problems: ProblemLog) -> None:
+        self.root = root
+        self.renderer = renderer
+        self.problems = problems
+        self.glossary = Glossary(TermRegistry([]))
+        self.urls: dict[str, str] = {}  # src_uri -> page URL
+        self._linked: dict[str, list[Term]] = {}  # src_uri -> terms the page links to
+        self._formula_html: dict[str, str | None] = {}
+
+    def load(self, content: list[str]) -> None:
+        self.glossary = load_glossary(self.root, content)
+        for problem in self.glossary.problems:
+            self.problems.add(problem)
+
+    def index_page(self) -> tuple[str, str]:
+        """(site path, Markdown) of the generated A-Z index."""
+        return INDEX_SRC_URI, index_markdown(self.glossary.terms_in("glossary"))
+
+    def link(self, markdown: str, src_uri: str, display_path: str, source: str) -> str:
+        """The page's Markdown with term references linked and, on a term page, its backlinks."""
+        first_line = body_first_line(source)
+        linked: list[Term] = []
+        markdown, problems = link_terms(
+            markdown, src_uri, display_path, first_line, self.glossary.registry, linked.append
+        )
+        for problem in problems:
+            self.problems.add(problem)
+        term = next((t for t in self.glossary.registry.terms if t.src_uri == src_uri), None)
+        referrers = self.glossary.backlinks.get(term.slug, []) if term else []
+        if referrers:
+            items = [f"- {link_for(r, r.meta.title, src_uri)}" for r in referrers]
+            markdown = markdown.rstrip() + "\n\n" + USED_IN_HEADING + "\n\n" + "\n".join(items) + "\n"
+            linked += referrers
+        self._linked[src_uri] = list(dict.fromkeys(linked))
+        return markdown
+
+    def cards(self, src_uri: str) -> str:
+        """The hidden card templates for the terms this page links to."""
+        terms = self._linked.get(src_uri, [])
+        return cards_block([card_template(t, self._formula(t)) for t in terms])
+
+    def add_search_aliases(self, site_dir: Path) -> None:
+        index = site_dir / "search" / "search_index.json"
+        if not index.is_file():
+            return
+        by_url = {
+            self.urls[t.src_uri]: list(t.meta.aliases)
+            for t in self.glossary.registry.terms
+            if t.src_uri in self.urls and t.meta.aliases
+        }
+        add_aliases(index, by_url)
+
+    def _formula(self, term: Term) -> str | None:
+        """The term's defining formula, typeset (cached); None when it has none or it fails."""
+        if term.slug not in self._formula_html:
+            tex = self.glossary.formulas.get(term.slug)
+            html = None
+            if tex is not None:
+                (result,) = self.renderer.render([RenderRequest(tex, True)])
+                html = result.html  # a failure is reported where the formula stands
+            self._formula_html[term.slug] = html
+        return self._formula_html[term.slug]

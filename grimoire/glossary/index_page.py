@@ -1,0 +1,41 @@
+"""The generated A-Z index of the glossary: every term, and every alias under its own letter."""
+
+from __future__ import annotations
+
+import posixpath
+from itertools import groupby
+
+from .registry import Term, normalize
+
+INDEX_SRC_URI = "glossary/index.md"
+
+
+def _letter(name: str) -> str:
+    first = next((c for c in normalize(name) if c.isalnum()), "#")
+    return first.upper() if first.isalpha() else "#"
+
+
+def index_markdown(terms: list[Term]) -> str:
+    entries: list[tuple[str, str]] = []  # (sort key, Markdown line)
+    for term in terms:
+        href = posixpath.relpath(term.src_uri, posixpath.dirname(INDEX_SRC_URI))
+        entries.append((normalize(term.meta.title), f"- [{term.meta.title}]({href}) — {term.meta.summary}"))
+        title_key = normalize(term.meta.title)
+        for alias in term.meta.aliases:
+            if normalize(alias) != title_key:
+                entries.append((normalize(alias), f"- {alias} → [{term.meta.title}]({href})"))
+    entries.sort()
+    lines = [
+        "---",
+        "title: Glossary A–Z",
+        "summary: Every glossary term, with its aliases and abbreviations listed under their own letter.",
+        "---",
+        "",
+        "# Glossary A–Z",
+        "",
+        f"{len(terms)} terms. Aliases and abbreviations point to the term they name.",
+    ]
+    for letter, group in groupby(entries, key=lambda e: _letter(e[0])):
+        lines += ["", f"## {letter}", ""]
+        lines += [line for _, line in group]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,87 @@
+"""Reads every content page once before the build renders any: terms, backlinks, formulas.
+
+Backlinks need every page's references before the first term page is
+rendered, so they come from this pre-pass over the sources, not from
+rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..problems import Problem
+from .frontmatter import PageMeta, read_meta, split_front_matter
+from .references import find_references
+from .registry import Term, TermRegistry
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.DOTALL | re.MULTILINE)
+_DISPLAY = re.compile(r"^[ \t]*\$\$(.+?)\$\$", re.DOTALL | re.MULTILINE)
+
+
+@dataclass
+class Glossary:
+    registry: TermRegistry
+    backlinks: dict[str, list[Term]] = field(default_factory=dict)  # slug -> referring pages
+    formulas: dict[str, str] = field(default_factory=dict)  # slug -> first display formula
+    problems: list[Problem] = field(default_factory=list)
+
+    def terms_in(self, section: str) -> list[Term]:
+        return [t for t in self.registry.terms if t.section == section]
+
+
+def first_display_formula(body: str) -> str | None:
+    """The first ``$$...$$`` formula outside fenced code: a term's defining formula."""
+    m = _DISPLAY.search(_FENCE.sub("", body))
+    return m.group(1).strip() if m else None
+
+
+def load_glossary(root: Path, content: list[str]) -> Glossary:
+    """The glossary of the Markdown pages among ``content`` (paths relative to ``root``)."""
+    problems: list[Problem] = []
+    terms: list[Term] = []
+    bodies: dict[str, str] = {}
+    for rel in content:
+        if not rel.endswith(".md"):
+            continue
+        text = (root / rel).read_text("utf-8")
+        meta, found = read_meta(rel, text)
+        problems += found
+        slug = PurePosixPath(rel).stem
+        if meta is None:
+            # Still reachable by its slug, so one bad front matter is reported
+            # once and not again as every reference to the page.
+            meta = PageMeta(path=rel, title=slug, summary="")
+        terms.append(Term(slug, rel, meta))
+        yaml_text, body_line = split_front_matter(text)
+        bodies[rel] = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
+
+    registry = TermRegistry(terms)
+    glossary = Glossary(registry, problems=problems + registry.problems)
+    for term in registry.terms:
+        for i, name in enumerate(term.meta.related):
+            if registry.resolve(name) is None:
+                close = registry.suggest(name)
+                lines = term.meta.related_lines
+                glossary.problems.append(
+                    Problem(
+                        term.meta.path,
+                        lines[i] if i < len(lines) else term.meta.lines.get("related"),
+                        f"related term '{name}' has no page",
+                        hint=("closest terms: " + ", ".join(close)) if close else "remove it, or write its page",
+                    )
+                )
+        body = bodies[term.src_uri]
+        formula = first_display_formula(body)
+        if formula is not None:
+            glossary.formulas[term.slug] = formula
+        for ref in find_references(body):
+            target = registry.resolve(ref.target)
+            if target is not None and target is not term:
+                referrers = glossary.backlinks.setdefault(target.slug, [])
+                if term not in referrers:
+                    referrers.append(term)
+    for referrers in glossary.backlinks.values():
+        referrers.sort(key=lambda t: t.meta.title.casefold())
+    return glossary

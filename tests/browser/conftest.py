@@ -1,0 +1,71 @@
+"""A real browser on the built site: Debian's Chromium driven by Playwright.
+
+The site is served over HTTP on 127.0.0.1 (search needs its worker, which a
+file:// page cannot start). Chromium is the one the project installs from
+Debian (`make install` does it); Playwright's own browser download is never
+used. Screenshots go to test-artifacts/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grimoire.layout import REPOSITORY_ROOT
+
+CHROMIUM = os.environ.get("GRIMOIRE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPOSITORY_ROOT / "test-artifacts" / "screenshots"
+# Without these, Chromium tries to reach Google's services, which this
+# machine's closed network refuses many times per start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(real_site.site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run `make install` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()

@@ -1,0 +1,63 @@
+"""Strict builds of tiny sites: term references, backlinks, cards, index, coverage."""
+
+from __future__ import annotations
+
+PAGE = """
+---
+title: {title}
+summary: About {title}.
+aliases: [{aliases}]
+related: [{related}]
+---
+
+# {title}
+
+{body}
+"""
+
+
+def page(title: str, body: str, aliases: str = "", related: str = "") -> str:
+    return PAGE.format(title=title, body=body, aliases=aliases, related=related)
+
+
+def test_terms_link_backlink_card_and_index(tiny_site) -> None:
+    result = tiny_site(
+        {
+            "pages/index.md": "# Home\n\nStart at [[KL]].\n",
+            "glossary/kl-divergence.md": page(
+                "KL divergence",
+                "$$\nD = \\sum_x p_x\n$$\n<!-- nocheck: a notation example for this test -->\n",
+                aliases="KL, relative entropy",
+            ),
+            "glossary/entropy.md": page("Entropy", "Compare with [[relative entropy|the divergence]].", related="kl-divergence"),
+        }
+    )
+    assert result.returncode == 0, result.log
+    entropy = result.page("glossary/entropy/index.html")
+    assert '<a class="grimoire-term" data-term="kl-divergence" href="../kl-divergence/">the divergence</a>' in entropy
+    assert '<template id="grimoire-card-kl-divergence">' in entropy and 'class="katex-display"' in entropy
+    kl = result.page("glossary/kl-divergence/index.html")
+    assert 'id="used-in"' in kl and 'href="../entropy/">Entropy</a>' in kl
+    assert 'class="grimoire-check grimoire-check--nocheck" title="a notation example for this test"' in kl
+    index = result.page("glossary/index.html")
+    assert 'relative entropy → <a href="kl-divergence/">KL divergence</a>' in index
+    coverage = result.page("formulas/index.html")
+    assert "1 display formulas: 0 checked" in coverage and "a notation example for this test" in coverage
+
+
+def test_glossary_problems_are_all_reported_with_file_and_line(tiny_site) -> None:
+    result = tiny_site(
+        {
+            "pages/index.md": "# Home\n",
+            "glossary/a.md": page("Alpha", "See [[betta]] here.", aliases="shared"),
+            "glossary/b.md": page("Beta", "$$\nx = 1\n$$\n", aliases="Shared"),
+            "glossary/c.md": "---\ntitle: C\nsummary: S.\nalias: [x]\n---\n\n# C\n",
+        }
+    )
+    assert result.returncode != 0
+    log = result.log
+    assert "glossary/b.md:4: 'Shared' names two pages: glossary/a.md and glossary/b.md" in log
+    assert "glossary/c.md:4: unknown front matter key 'alias'" in log and "did you mean 'aliases'?" in log
+    assert "glossary/a.md:10: unknown term [[betta]]" in log and "closest terms: Beta" in log
+    assert "glossary/b.md:10: display formula has no check block" in log
+    assert log.count("Grimoire: 4 problems in 3 files") == 1
