@@ -12,7 +12,7 @@ CHROMIUM   ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install serve build test check bench lock clean
+.PHONY: install serve build test check mutate bench lock clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
 
@@ -42,8 +42,16 @@ build: $(PY_STAMP) $(NODE_STAMP)  ## strict build into site/
 test: install  ## every test: unit, snapshots, formula checks, notebooks, strict site build
 	$(BIN)/python -m pytest
 
-bench: $(PY_STAMP) $(NODE_STAMP)  ## build-time benchmark: server-side vs client-side math
+check: $(PY_STAMP) $(NODE_STAMP)  ## check the formulas of PAGES="glossary/a.md ..." (default: every page)
+	$(BIN)/python -m grimoire.formulacheck $(PAGES)
+
+mutate: $(PY_STAMP) $(NODE_STAMP)  ## mutate every formula of PAGES and report the mutants its check kills
+	$(BIN)/python -m grimoire.formulacheck.mutation $(PAGES)
+
+bench: $(PY_STAMP) $(NODE_STAMP)  ## benchmarks: math (vs client-side), figures (1 vs 2 workers), formula checks
 	$(BIN)/python -m benchmarks.build_bench
+	$(BIN)/python -m benchmarks.figure_bench
+	$(BIN)/python -m grimoire.formulacheck --bench -q
 
 lock:  ## re-resolve requirements.txt into requirements.lock in a scratch venv
 	rm -rf build/lock-venv

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..markdown_text import blank_code
+
 SCHEME = "figure:"
 PACKAGE = "snippets"
 
@@ -23,8 +25,6 @@ _REFERENCE = re.compile(
     r"(?:\s+(?:\"(?P<dq>(?:[^\"\\]|\\.)*)\"|'(?P<sq>(?:[^'\\]|\\.)*)'))?\s*\)",
     re.DOTALL,
 )
-_FENCE = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(?P<ticks>`+)(?:.+?)(?P=ticks)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def find_references(source: str) -> list[SourceReference]:
     >>> find_references("```\\n![A](figure:m.f)\\n```\\n`![A](figure:m.g)`")
     []
     """
-    masked = _mask_code(source)
+    masked = blank_code(source)
     found = []
     for m in _REFERENCE.finditer(masked):
         caption = m.group("dq") if m.group("dq") is not None else m.group("sq")
@@ -89,23 +89,6 @@ def find_references(source: str) -> list[SourceReference]:
             )
         )
     return found
-
-
-def _mask_code(source: str) -> str:
-    """``source`` with fenced code blocks and code spans blanked out, newlines kept."""
-    lines = source.split("\n")
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group("fence")
-            lines[i] = ""
-        elif fence is not None:
-            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence):
-                fence = None
-            lines[i] = ""
-    text = "\n".join(lines)
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def _unescape(text: str) -> str:

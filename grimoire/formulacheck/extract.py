@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^\s*(```+|~~~+)")
+from ..markdown_text import blank_code
+
 _BLOCK_KIND = re.compile(r"^<!--\s*(check-doctest|check|nocheck)(?=[\s:]|-->|$)[ \t]*:?")
 
 
@@ -65,23 +66,12 @@ def _block_after(lines: list[str], after: int) -> tuple[RawBlock | None, int | N
 
 
 def extract_formulas(text: str, path: str) -> list[DisplayFormula]:
-    lines = text.splitlines()
+    lines = blank_code(text, spans=False).splitlines()
     formulas: list[DisplayFormula] = []
-    fence: str | None = None
     index = 0
     while index < len(lines):
         line = lines[index]
         stripped = line.strip()
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            index += 1
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
-            index += 1
-            continue
         if stripped.startswith("<!--"):
             index = _comment(lines, index)[1] + 1
             continue

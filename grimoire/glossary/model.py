@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..markdown_text import blank_code
 from ..problems import Problem
 from .frontmatter import PageMeta, read_meta, split_front_matter
 from .references import find_references
 from .registry import Term, TermRegistry
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.DOTALL | re.MULTILINE)
 _DISPLAY = re.compile(r"^[ \t]*\$\$(.+?)\$\$", re.DOTALL | re.MULTILINE)
 
 
@@ -33,8 +33,8 @@ class Glossary:
 
 def first_display_formula(body: str) -> str | None:
     """The first ``$$...$$`` formula outside fenced code: a term's defining formula."""
-    m = _DISPLAY.search(_FENCE.sub("", body))
-    return m.group(1).strip() if m else None
+    m = _DISPLAY.search(blank_code(body, spans=False))
+    return body[m.start(1) : m.end(1)].strip() if m else None
 
 
 def load_glossary(root: Path, content: list[str]) -> Glossary:

@@ -13,19 +13,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..markdown_text import blank, blank_code
 from ..problems import Problem
 from .registry import Term, TermRegistry
 
 REFERENCE = re.compile(r"\[\[(?P<target>[^\[\]|\n]+?)(?:\|(?P<text>[^\[\]\n]+?))?\]\]")
 
-# Regions where [[...]] is not a reference, blanked before searching.
+# Besides code, regions where [[...]] is not a reference, blanked before searching.
 _OPAQUE = re.compile(
-    r"^(?P<fence>[ \t]*(?:`{3,}|~{3,})).*?^(?P=fence)[ \t]*$"  # fenced code
-    r"|<!--.*?-->"  # HTML comments (check blocks)
+    r"<!--.*?-->"  # HTML comments (check blocks)
     r"|\$\$.*?\$\$"  # display math
-    r"|(?P<ticks>`+).+?(?P=ticks)"  # inline code
     r"|(?<![\\$])\$[^$\n]+?(?<!\\)\$",  # inline math
-    re.DOTALL | re.MULTILINE,
+    re.DOTALL,
 )
 
 
@@ -38,12 +37,8 @@ class Reference:
     text: str
 
 
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
 def find_references(markdown: str) -> list[Reference]:
-    prose = _OPAQUE.sub(_blank, markdown)
+    prose = _OPAQUE.sub(blank, blank_code(markdown))
     found = []
     for m in REFERENCE.finditer(prose):
         target = m.group("target").strip()

@@ -56,6 +56,11 @@ def test_figures_are_drawn_inlined_and_cached_outside_the_sources(tiny_site) -> 
         **SNIPPETS,
         "pages/index.md": "# Home\n\nHello.\n",
         "glossary/term.md": """
+            ---
+            title: A term
+            summary: A term for this test.
+            ---
+
             # A term
 
             Some text.
@@ -72,7 +77,7 @@ def test_figures_are_drawn_inlined_and_cached_outside_the_sources(tiny_site) -> 
     assert 'role="img" aria-label="A parabola on minus one to one"' in figure_html
     assert "<svg " in figure_html and ">tiny parabola</text>" in figure_html
     assert 'class="katex"' in figure_html  # the caption's formula is typeset
-    assert "<code>snippets/activations.py:6</code>" in figure_html  # line of `def tiny_only`
+    assert 'href="../../snippets/activations/#__codelineno-0-6"' in figure_html  # line of `def tiny_only`
     assert "<!--grimoire-figure" not in html
     root = result.site_dir.parent
     cached = list((root / ".cache" / "grimoire" / "figures").glob("*.svg"))
@@ -95,6 +100,11 @@ def test_every_figure_failure_is_reported_then_the_build_fails_once(
             **SNIPPETS,
             "pages/index.md": "# Home\n\n![Slow](figure:failing.slow)\n",
             "glossary/term.md": """
+                ---
+                title: A term
+                summary: A term for this test.
+                ---
+
                 # A term
 
                 ![Division](figure:failing.divide "Fails.")
@@ -108,14 +118,14 @@ def test_every_figure_failure_is_reported_then_the_build_fails_once(
     assert result.returncode != 0
     log = result.log
     assert (
-        "glossary/term.md:3: figure `failing.divide` raised ZeroDivisionError: division by zero "
+        "glossary/term.md:8: figure `failing.divide` raised ZeroDivisionError: division by zero "
         "at snippets/failing.py:5"
     ) in log
     assert "snippets/failing.py:5 in divide" in log
-    assert "glossary/term.md:5: figure `activations.tiny_onyl`: snippets/activations.py has no function" in log
+    assert "glossary/term.md:10: figure `activations.tiny_onyl`: snippets/activations.py has no function" in log
     assert "did you mean `tiny_only`?" in log
     assert (
-        "glossary/term.md:7: figure `failing.not_a_figure` (snippets/failing.py:12) returned list, "
+        "glossary/term.md:12: figure `failing.not_a_figure` (snippets/failing.py:12) returned list, "
         "not a matplotlib.figure.Figure"
     ) in log
     assert (
@@ -131,8 +141,8 @@ def test_fail_fast_stops_at_the_first_problem(tiny_site, monkeypatch: pytest.Mon
         {
             **SNIPPETS,
             "pages/index.md": "# Home\n",
-            "glossary/a.md": "# A\n\n![Division](figure:failing.divide)\n",
-            "glossary/b.md": "# B\n\n![Division](figure:failing.divide)\n",
+            "glossary/a.md": "---\ntitle: A\nsummary: Page A.\n---\n\n# A\n\n![Division](figure:failing.divide)\n",
+            "glossary/b.md": "---\ntitle: B\nsummary: Page B.\n---\n\n# B\n\n![Division](figure:failing.divide)\n",
         }
     )
     assert result.returncode != 0
