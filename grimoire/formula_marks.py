@@ -10,6 +10,7 @@ problem, so coverage cannot silently erode.
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from .formulacheck.status import CHECKED, DOCTEST, INVALID, MISSING, NOCHECK, Fo
 from .problems import Problem
 
 COVERAGE_SRC_URI = "formulas.md"
+_CHECK_BLOCK = re.compile(r"^[ \t]*<!--\s*(?:check-doctest|check|nocheck)\b.*?-->", re.DOTALL | re.MULTILINE)
 _LABEL = {
     CHECKED: "checked",
     DOCTEST: "checked by example",
@@ -44,6 +46,15 @@ class PageFormulas:
             return None
         by_line = {s.line: s for s in self.statuses}
         return by_line.get(tex_line - 1) or by_line.get(tex_line)
+
+
+def strip_check_blocks(markdown: str) -> str:
+    """``markdown`` without its check blocks, line count kept.
+
+    They are for the checker, not the reader; left in, an HTML comment right
+    after a formula holding ``<`` makes Markdown swallow the formula as raw HTML.
+    """
+    return _CHECK_BLOCK.sub(lambda m: "\n" * m.group(0).count("\n"), markdown)
 
 
 def read_page(src_uri: str, path: str, text: str) -> tuple[PageFormulas, list[Problem]]:

@@ -14,11 +14,19 @@ from pathlib import Path
 
 from .figures.build import FigureBuild
 from .figures.settings import FigureSettings
-from .formula_marks import COVERAGE_SRC_URI, PageFormulas, coverage_markdown, mark_html, read_page
+from .formula_marks import (
+    COVERAGE_SRC_URI,
+    PageFormulas,
+    coverage_markdown,
+    mark_html,
+    read_page,
+    strip_check_blocks,
+)
 from .glossary.build import GlossaryBuild
 from .layout import ProjectLayout, content_files, katex_assets, site_assets
 from .macros import load_macros
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
+from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
 from .problems import Problem, ProblemLog
 from .source_pages import source_href, source_pages
@@ -80,7 +88,9 @@ class SiteBuild:
             status = page.status_at(line) if page else None
             return mark_html(status, src_path, source_href) if status else ""
 
-        return typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark)
+        html = typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark)
+        report_leaks(html, source, path, self.problems)
+        return html
 
     def read_formula_checks(self, content: list[str]) -> None:
         """Reads every content page's check blocks (for marks, coverage, missing blocks)."""
@@ -107,6 +117,7 @@ class SiteBuild:
         if abs_src_path.suffix != ".md":
             return markdown
         source = abs_src_path.read_text(encoding="utf-8")
+        markdown = strip_check_blocks(markdown)
         return self.glossary.link(markdown, src_path, self._display_path(abs_src_path, src_path), source)
 
     def finish_page(self, output: str, src_path: str) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+def front(title: str) -> str:
+    return f"---\ntitle: {title}\nsummary: A page for this test.\n---\n\n"
+
 
 def test_tiny_site_builds_strict_with_typeset_math(tiny_site) -> None:
     result = tiny_site(
@@ -12,6 +15,7 @@ def test_tiny_site_builds_strict_with_typeset_math(tiny_site) -> None:
             "glossary/term.md": """
                 ---
                 title: A term
+                summary: A term for this test.
                 ---
 
                 # A term
@@ -19,6 +23,7 @@ def test_tiny_site_builds_strict_with_typeset_math(tiny_site) -> None:
                 $$
                 \\V^\\top \\V = \\norm{\\V}^2
                 $$
+                <!-- nocheck: only the typesetting is under test -->
                 """,
         },
         macros="'\\V': '\\mathbf{v}'\n'\\norm': '\\left\\lVert #1 \\right\\rVert'\n",
@@ -37,13 +42,13 @@ def test_every_bad_formula_is_reported_then_the_build_fails_once(tiny_site) -> N
     result = tiny_site(
         {
             "pages/index.md": "# Home\n\nFine $x$.\n",
-            "glossary/one.md": "# One\n\nLine three: $\\badcommand$.\n",
-            "derivations/two.md": "# Two\n\nText.\n\n$$\n\\frac{1}{2\n$$\n\nAnd $\\href{x}{y}$.\n",
+            "glossary/one.md": front("One") + "# One\n\nLine eight: $\\badcommand$.\n",
+            "derivations/two.md": front("Two") + "# Two\n\nText.\n\n$$\n\\frac{1}{2\n$$\n<!-- nocheck: typesetting test -->\n\nAnd $\\href{x}{y}$.\n",
         }
     )
     assert result.returncode != 0
     log = result.log
-    assert "glossary/one.md:3: KaTeX cannot typeset this inline formula: Undefined control sequence: \\badcommand" in log
-    assert "derivations/two.md:6: KaTeX cannot typeset this display formula" in log
-    assert "derivations/two.md:9: KaTeX cannot typeset this inline formula: \\href is not allowed" in log
+    assert "glossary/one.md:8: KaTeX cannot typeset this inline formula: Undefined control sequence: \\badcommand" in log
+    assert "derivations/two.md:11: KaTeX cannot typeset this display formula" in log
+    assert "derivations/two.md:15: KaTeX cannot typeset this inline formula: \\href is not allowed" in log
     assert log.count("Grimoire: 3 problems in 2 files") == 1

@@ -61,3 +61,19 @@ def test_glossary_problems_are_all_reported_with_file_and_line(tiny_site) -> Non
     assert "glossary/a.md:10: unknown term [[betta]]" in log and "closest terms: Beta" in log
     assert "glossary/b.md:10: display formula has no check block" in log
     assert log.count("Grimoire: 4 problems in 3 files") == 1
+
+
+def test_a_less_than_sign_before_a_check_block_is_still_typeset(tiny_site) -> None:
+    body = "Text.\n\n$$\nP(x_i \\mid x_{<i}) = 1\n$$\n<!-- nocheck: a test of the renderer -->\n\nAfter."
+    result = tiny_site({"pages/index.md": "# Home\n", "glossary/p.md": page("P", body)})
+    assert result.returncode == 0, result.log
+    html = result.page("glossary/p/index.html")
+    assert 'class="katex-display"' in html and "nocheck" not in html.split("grimoire-check")[0]
+
+
+def test_tex_that_escapes_typesetting_is_a_build_problem(tiny_site) -> None:
+    # Raw HTML swallows this formula whole: the build must say so, not ship raw TeX.
+    body = "<div>\n$$\na_{<b} = \\frac{1}{2}\n$$\n</div>\n"
+    result = tiny_site({"pages/index.md": "# Home\n", "glossary/p.md": page("P", body)})
+    assert result.returncode != 0
+    assert "glossary/p.md:11: TeX reached the page untypeset" in result.log

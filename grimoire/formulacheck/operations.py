@@ -173,6 +173,10 @@ def norm(a: Value, order: Value | str | None) -> Value:
             return float(np.linalg.norm(flat))
         if order == "inf":
             return float(np.max(np.abs(flat)))
+        if order in (0, 0.0):
+            return float(np.count_nonzero(flat))  # the l0 "norm": how many entries are not zero
+        if float(order) < 0:  # type: ignore[arg-type]
+            raise EvaluationError(f"a norm's order must be positive, not {order}")
         return float(np.sum(np.abs(flat) ** float(order)) ** (1.0 / float(order)))  # type: ignore[arg-type]
     if order == "F":
         return float(np.linalg.norm(a, "fro"))

@@ -106,7 +106,8 @@ def check_example(check: Check, example: Example) -> None:
                 reason = disagreement(left, right, relation.op, check.options.rtol, atol)
                 if reason:
                     raise _fail(check, f"relation: {checked.text}", reason, example, position, (left, right))
-        except EvaluationError as error:
+        except (EvaluationError, ArithmeticError) as error:
+            # A division by zero in the formula's own arithmetic is a failed example, not a crash.
             raise _fail(check, f"relation: {checked.text}", f"cannot evaluate: {error}", example, position) from None
 
 

@@ -73,6 +73,8 @@ def _hint(message: str, macros: dict[str, str]) -> str:
         return f"check the spelling of {name}, or define it in macros.yml"
     if "Expected '}'" in message or "Expected 'EOF'" in message or "Unexpected end" in message:
         return "check that every { has its }, and every \\left its \\right"
+    if "trust is off" in message:
+        return "write links and images in Markdown, outside the formula"
     if "maxExpand" in message or "Too many expansions" in message:
         return "a macro expands into itself; check the macro definitions"
     return "fix the TeX; KaTeX's supported functions are listed at katex.org/docs/supported"

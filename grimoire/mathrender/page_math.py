@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..problems import ProblemLog
+from ..problems import Problem
 from .diagnostics import math_problem, warning_problem
+from .leaks import leaked_tex
 from .katex_process import RenderRequest
 from .renderer import MathRenderer
 
@@ -154,3 +156,23 @@ def typeset_page(
         bodies.append(f'<{tag} class="arithmatex">{place(body)}</{tag}>{after}')
     return splice(html, found, bodies)
 
+
+
+def report_leaks(html: str, source: str, path: str, problems: ProblemLog) -> None:
+    """A problem for each piece of TeX left untypeset in ``html`` (see ``leaks``)."""
+    for tex, context in leaked_tex(html):
+        pos = -1
+        for size in (len(tex), 12, 4):  # the longest stretch that still occurs in the source
+            pos = source.find(tex[:size])
+            if pos >= 0:
+                break
+        problems.add(
+            Problem(
+                path,
+                source.count("\n", 0, pos) + 1 if pos >= 0 else None,
+                "TeX reached the page untypeset",
+                detail=context.strip(),
+                hint="inside math write \\lt for '<' (Markdown reads '<' before a letter as an HTML tag); "
+                "put TeX shown as text in `code`",
+            )
+        )

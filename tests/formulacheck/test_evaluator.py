@@ -117,6 +117,7 @@ def test_norms_and_absolute_values(evaluate: Evaluate) -> None:
     assert evaluate(r"\|v\|_1", v=v) == 7.0
     assert evaluate(r"\|v\|_\infty", v=v) == 4.0
     assert evaluate(r"\norm{v}", v=v) == 5.0
+    assert evaluate(r"\|v\|_0", v=np.array([0.0, 2.0, 0.0, -1.0])) == 2.0  # count of nonzeros
     assert evaluate(r"\|A\|_F", A=A) == pytest.approx(math.sqrt(30))
     np.testing.assert_array_equal(evaluate("|v|", v=v), np.abs(v))
     with pytest.raises(EvaluationError, match="needs an order"):
