@@ -31,6 +31,14 @@ def search(page, site_url: str, query: str) -> list[tuple[str, str]]:
         ("relative entropy", "KL divergence", "glossary/kl-divergence/"),
         ("EWMA", "Exponential moving average", "glossary/exponential-moving-average/"),
         ("Wiener process", "Brownian motion", "glossary/brownian-motion/"),
+        ("MoE", "Mixture of experts", "glossary/mixture-of-experts/"),
+        ("LoRA", "LoRA", "glossary/lora/"),
+        ("low-rank adaptation", "LoRA", "glossary/lora/"),
+        ("PEFT", "PEFT", "glossary/peft/"),
+        ("MSE", "Squared residual", "glossary/squared-residual/"),
+        ("PPL", "Perplexity", "glossary/perplexity/"),
+        ("softmax", "Softmax", "glossary/softmax/"),
+        ("Bayes rule", "Bayes' theorem", "glossary/bayes-theorem/"),
     ],
 )
 def test_search_ranks_the_term_first(page, site_url: str, query: str, title: str, path: str) -> None:
