@@ -13,8 +13,10 @@ Measures, in one run and on one machine:
    - warm: server-side math with the cache filled by the previous run.
    Reported as medians and as ratios to the baseline.
 
-The notebook conversion cache of mkdocs-jupyter is primed once before timing,
-so every variant converts no notebook and the comparison isolates math.
+The notebook conversion cache of mkdocs-jupyter and the figure cache are
+primed once before timing and kept, so every variant converts no notebook
+and draws no figure, and the comparison isolates math ("cold" empties the
+formula cache only; `python -m benchmarks.figure_bench` measures figures).
 Targets (issue #2): >= 500 formulas/s cold; warm <= 1.2x and cold <= 2x baseline.
 """
 
@@ -119,11 +121,11 @@ def main() -> None:
         cache = work / "cache"
         server = {"GRIMOIRE_MATH": "server", "GRIMOIRE_CACHE_DIR": str(cache)}
         client = {"GRIMOIRE_MATH": "client", "GRIMOIRE_CACHE_DIR": str(cache)}
-        timed_build(work / "prime", server)  # primes mkdocs-jupyter's notebook cache
+        timed_build(work / "prime", server)  # primes the notebook and figure caches
         times: dict[str, list[float]] = {"baseline": [], "cold": [], "warm": []}
         for _ in range(args.rounds):
             times["baseline"].append(timed_build(work / "b", client))
-            shutil.rmtree(cache, ignore_errors=True)
+            (cache / "katex.sqlite3").unlink(missing_ok=True)
             times["cold"].append(timed_build(work / "c", server))
             times["warm"].append(timed_build(work / "w", server))
         med = {k: statistics.median(v) for k, v in times.items()}

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.grimoire")
 
-CLIENT_MATH_SCRIPT = "assets/katex-init.js"
 _command = "build"
 _build: SiteBuild | None = None
 
@@ -49,18 +48,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
     _build = engine.site_build.SiteBuild(layout)
     _build.configure_figures(config.extra.get("grimoire"))
-    katex = engine.layout.KATEX_ASSET_DIR
-    for css in (f"{katex}/katex.min.css", engine.layout.SITE_CSS):
-        if css not in config.extra_css:
-            config.extra_css.append(css)
+    config.extra_css.extend(css for css in _build.stylesheets() if css not in config.extra_css)
+    config.extra_javascript.extend(js for js in _build.scripts() if js not in config.extra_javascript)
     # Term links carry their class and data-term through attr_list.
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")
-    if engine.layout.SITE_JS not in config.extra_javascript:
-        config.extra_javascript.append(engine.layout.SITE_JS)
-    if _build.client_math_script() is not None:
-        for js in (f"{katex}/katex.min.js", f"{katex}/auto-render.min.js", CLIENT_MATH_SCRIPT):
-            config.extra_javascript.append(js)
     return config
 
 
@@ -68,9 +60,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    content = build.content_files()
-    build.glossary.load(content)
-    build.read_formula_checks(content)
+    content, assets, generated = build.plan_files()
     for src_path in content:
         files.append(
             File(
@@ -80,14 +70,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 use_directory_urls=config.use_directory_urls,
             )
         )
-    for abs_src_path, dest in build.static_assets():
+    for abs_src_path, dest in assets:
         files.append(File.generated(config, dest, abs_src_path=str(abs_src_path)))
-    for uri, markdown in [build.glossary.index_page(), build.coverage_page(), *build.source_pages()]:
-        files.append(File.generated(config, uri, content=markdown))
+    for uri, text in generated:
+        files.append(File.generated(config, uri, content=text))
     build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
-    script = build.client_math_script()
-    if script is not None:
-        files.append(File.generated(config, CLIENT_MATH_SCRIPT, content=script))
     # Figures start drawing in the background now, while MkDocs renders pages.
     build.start_figures(
         (f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages() if f.abs_src_path

@@ -23,13 +23,24 @@ from .formula_marks import (
     strip_check_blocks,
 )
 from .glossary.build import GlossaryBuild
-from .layout import ProjectLayout, content_files, katex_assets, site_assets
+from .layout import (
+    KATEX_ASSET_DIR,
+    SITE_CSS,
+    SITE_JS,
+    ProjectLayout,
+    content_files,
+    katex_assets,
+    site_assets,
+)
 from .macros import load_macros
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
 from .problems import Problem, ProblemLog
 from .source_pages import source_href, source_pages
+
+
+CLIENT_MATH_SCRIPT = "assets/katex-init.js"
 
 
 class SiteBuild:
@@ -48,8 +59,32 @@ class SiteBuild:
     def content_files(self) -> list[str]:
         return content_files(self.layout.root)
 
-    def static_assets(self) -> list[tuple[Path, str]]:
-        return katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
+    def stylesheets(self) -> list[str]:
+        """Site paths of the stylesheets every page links."""
+        return [f"{KATEX_ASSET_DIR}/katex.min.css", SITE_CSS]
+
+    def scripts(self) -> list[str]:
+        """Site paths of the scripts every page loads (KaTeX's only for client-side math)."""
+        if self.layout.math_mode == "client":
+            katex = [f"{KATEX_ASSET_DIR}/katex.min.js", f"{KATEX_ASSET_DIR}/auto-render.min.js"]
+            return [SITE_JS, *katex, CLIENT_MATH_SCRIPT]
+        return [SITE_JS]
+
+    def plan_files(self) -> tuple[list[str], list[tuple[Path, str]], list[tuple[str, str]]]:
+        """Reads every content page once, then says what the site is made of.
+
+        Returns the content paths, the static assets ((source file, site path))
+        and the generated pages and scripts ((site path, text)).
+        """
+        content = self.content_files()
+        self.glossary.load(content)
+        self.read_formula_checks(content)
+        assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
+        generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root)]
+        script = self.client_math_script()
+        if script is not None:
+            generated.append((CLIENT_MATH_SCRIPT, script))
+        return content, assets, generated
 
     def client_math_script(self) -> str | None:
         """For client-side math only: the script that runs KaTeX's auto-render."""
@@ -138,10 +173,6 @@ class SiteBuild:
         self.fail_fast = settings.fail_fast
         self.figures.settings = settings
         self.figures.source_href = source_href
-
-    def source_pages(self) -> list[tuple[str, str]]:
-        """(site path, Markdown) of the pages publishing the snippet modules."""
-        return source_pages(self.layout.root)
 
     def start_figures(self, pages: Iterable[tuple[str, Path]]) -> None:
         """Queues the drawing of every figure the pages reference ((src path, file) pairs)."""
