@@ -49,6 +49,7 @@ def source_markdown(module_path: str, code: str) -> str:
         [
             "---",
             f"title: {module_path}",
+            "hide: [toc]",  # no headings to list; the code gets the width
             "search:",
             "  exclude: true",
             "---",

@@ -20,9 +20,11 @@ def index_markdown(terms: list[Term]) -> str:
     for term in terms:
         href = posixpath.relpath(term.src_uri, posixpath.dirname(INDEX_SRC_URI))
         entries.append((normalize(term.meta.title), f"- [{term.meta.title}]({href}) — {term.meta.summary}"))
-        title_key = normalize(term.meta.title)
+        listed = {normalize(term.meta.title)}
         for alias in term.meta.aliases:
-            if normalize(alias) != title_key:
+            # "Bayes rule" and "Bayes' rule" name the same entry: list the first spelling only.
+            if normalize(alias) not in listed:
+                listed.add(normalize(alias))
                 entries.append((normalize(alias), f"- {alias} → [{term.meta.title}]({href})"))
     entries.sort()
     lines = [
