@@ -9,6 +9,7 @@ problem, so coverage cannot silently erode.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
@@ -40,12 +41,15 @@ class PageFormulas:
     statuses: list[FormulaStatus]
     latex: dict[int, str]  # opening line -> TeX
 
+    @functools.cached_property
+    def _by_line(self) -> dict[int, FormulaStatus]:
+        return {s.line: s for s in self.statuses}
+
     def status_at(self, tex_line: int | None) -> FormulaStatus | None:
         """The status of the formula whose TeX starts on ``tex_line`` (or whose $$ opens there)."""
         if tex_line is None:
             return None
-        by_line = {s.line: s for s in self.statuses}
-        return by_line.get(tex_line - 1) or by_line.get(tex_line)
+        return self._by_line.get(tex_line - 1) or self._by_line.get(tex_line)
 
 
 def strip_check_blocks(markdown: str) -> str:

@@ -54,7 +54,14 @@ class SiteBuild:
         self.figures = FigureBuild(layout.root, layout.cache_dir / "figures", self.problems)
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
         self.formulas: dict[str, PageFormulas] = {}  # src path -> formula-check statuses
+        self._sources: dict[Path, str] = {}
         self.fail_fast = False
+
+    def source(self, path: Path) -> str:
+        """A source file's text, read once per build (several stages read every page)."""
+        if path not in self._sources:
+            self._sources[path] = path.read_text(encoding="utf-8")
+        return self._sources[path]
 
     def content_files(self) -> list[str]:
         return content_files(self.layout.root)
@@ -77,7 +84,7 @@ class SiteBuild:
         and the generated pages and scripts ((site path, text)).
         """
         content = self.content_files()
-        self.glossary.load(content)
+        self.glossary.load(content, self.source)
         self.read_formula_checks(content)
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
         generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root)]
@@ -113,7 +120,7 @@ class SiteBuild:
             return html
         if abs_src_path is None:
             return typeset_page(html, generated, src_path, self.renderer, self.problems, self._slots.park)
-        source = abs_src_path.read_text(encoding="utf-8")
+        source = self.source(abs_src_path)
         path = self._display_path(abs_src_path, src_path)
         if abs_src_path.suffix == ".ipynb":
             return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
@@ -131,7 +138,7 @@ class SiteBuild:
         """Reads every content page's check blocks (for marks, coverage, missing blocks)."""
         for src_path in content:
             if src_path.endswith(".md"):
-                text = (self.layout.root / src_path).read_text(encoding="utf-8")
+                text = self.source(self.layout.root / src_path)
                 page, problems = read_page(src_path, src_path, text)
                 self.formulas[src_path] = page
                 for problem in problems:
@@ -151,7 +158,7 @@ class SiteBuild:
         """Markdown pages: term references become links; term pages get their backlinks."""
         if abs_src_path.suffix != ".md":
             return markdown
-        source = abs_src_path.read_text(encoding="utf-8")
+        source = self.source(abs_src_path)
         markdown = strip_check_blocks(markdown)
         return self.glossary.link(markdown, src_path, self._display_path(abs_src_path, src_path), source)
 
@@ -176,13 +183,13 @@ class SiteBuild:
 
     def start_figures(self, pages: Iterable[tuple[str, Path]]) -> None:
         """Queues the drawing of every figure the pages reference ((src path, file) pairs)."""
-        self.figures.start((self._display_path(p, src), p) for src, p in pages)
+        self.figures.start(((self._display_path(p, src), p) for src, p in pages), self.source)
 
     def embed_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:
         """Markdown pages: each ``figure:`` image becomes a figure awaiting its drawing."""
         if abs_src_path.suffix != ".md":
             return html
-        source = abs_src_path.read_text(encoding="utf-8")
+        source = self.source(abs_src_path)
         return self.figures.embed(html, self._display_path(abs_src_path, src_path), source, src_path)
 
     def fill_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:

@@ -91,13 +91,17 @@ class FigureBuild:
 
     # -- the four steps ---------------------------------------------------------
 
-    def start(self, pages: Iterable[tuple[str, Path]]) -> None:
-        """Plans every reference of ``pages`` ((display path, file) pairs; Markdown only)."""
+    def start(self, pages: Iterable[tuple[str, Path]], read: Callable[[Path], str] | None = None) -> None:
+        """Plans every reference of ``pages`` ((display path, file) pairs; Markdown only).
+
+        ``read`` gives a file's text (a build passes its cache of sources).
+        """
         began = time.perf_counter()
         for path, abs_path in pages:
             if abs_path.suffix != ".md":
                 continue
-            refs = find_references(abs_path.read_text(encoding="utf-8"))
+            text = read(abs_path) if read is not None else abs_path.read_text(encoding="utf-8")
+            refs = find_references(text)
             self._sources[path] = refs
             for ref in refs:
                 self._plan(ref.target)

@@ -7,6 +7,7 @@ per page ``link`` (Markdown) and ``cards`` (final HTML), then
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..mathrender.katex_process import RenderRequest
@@ -33,8 +34,8 @@ class GlossaryBuild:
         self._linked: dict[str, list[Term]] = {}  # src_uri -> terms the page links to
         self._formula_html: dict[str, str | None] = {}
 
-    def load(self, content: list[str]) -> None:
-        self.glossary = load_glossary(self.root, content)
+    def load(self, content: list[str], read: Callable[[Path], str]) -> None:
+        self.glossary = load_glossary(self.root, content, read)
         for problem in self.glossary.problems:
             self.problems.add(problem)
 
@@ -51,7 +52,7 @@ class GlossaryBuild:
         )
         for problem in problems:
             self.problems.add(problem)
-        term = next((t for t in self.glossary.registry.terms if t.src_uri == src_uri), None)
+        term = self.glossary.registry.by_src_uri.get(src_uri)
         referrers = self.glossary.backlinks.get(term.slug, []) if term else []
         if referrers:
             items = [f"- {link_for(r, r.meta.title, src_uri)}" for r in referrers]

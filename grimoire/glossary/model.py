@@ -8,6 +8,7 @@ rendering.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -37,15 +38,22 @@ def first_display_formula(body: str) -> str | None:
     return body[m.start(1) : m.end(1)].strip() if m else None
 
 
-def load_glossary(root: Path, content: list[str]) -> Glossary:
-    """The glossary of the Markdown pages among ``content`` (paths relative to ``root``)."""
+def _read_file(path: Path) -> str:
+    return path.read_text("utf-8")
+
+
+def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = _read_file) -> Glossary:
+    """The glossary of the Markdown pages among ``content`` (paths relative to ``root``).
+
+    ``read`` gives a file's text (a build passes its cache of sources).
+    """
     problems: list[Problem] = []
     terms: list[Term] = []
     bodies: dict[str, str] = {}
     for rel in content:
         if not rel.endswith(".md"):
             continue
-        text = (root / rel).read_text("utf-8")
+        text = read(root / rel)
         meta, found = read_meta(rel, text)
         problems += found
         slug = PurePosixPath(rel).stem

@@ -44,6 +44,7 @@ class TermRegistry:
     def __init__(self, terms: list[Term]) -> None:
         self.terms = sorted(terms, key=lambda t: normalize(t.meta.title))
         self.by_slug = {t.slug: t for t in self.terms}
+        self.by_src_uri = {t.src_uri: t for t in self.terms}
         self._by_key: dict[str, Term] = {}
         self._spelling: dict[str, str] = {}  # key -> a name as written, for suggestions
         self.problems: list[Problem] = []

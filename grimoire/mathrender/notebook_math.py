@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from ..problems import ProblemLog
-from .page_math import FoundFormula, locate_lines, splice, typeset
+from .page_math import FoundFormula, identity, locate_lines, splice, typeset
 from .renderer import MathRenderer
 
 _CELL_START = re.compile(r'<div class="jp-Cell jp-(?P<kind>\w+)Cell\b')
@@ -109,7 +109,7 @@ def typeset_notebook(
     path: str,
     renderer: MathRenderer,
     problems: ProblemLog,
-    place: Callable[[str], str] = lambda body: body,
+    place: Callable[[str], str] = identity,
 ) -> str:
     """The notebook page HTML with its Markdown-cell math typeset and CDN scripts removed.
 

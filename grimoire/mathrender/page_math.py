@@ -124,7 +124,7 @@ def splice(html: str, found: Sequence[FoundFormula], bodies: Sequence[str]) -> s
     return "".join(pieces)
 
 
-def _identity(body: str) -> str:
+def identity(body: str) -> str:
     return body
 
 
@@ -134,7 +134,7 @@ def typeset_page(
     path: str,
     renderer: MathRenderer,
     problems: ProblemLog,
-    place: Callable[[str], str] = _identity,
+    place: Callable[[str], str] = identity,
     after_display: Callable[[int | None], str] | None = None,
 ) -> str:
     """The page HTML with every arithmatex formula replaced by KaTeX output.
