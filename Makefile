@@ -48,10 +48,10 @@ check: $(PY_STAMP) $(NODE_STAMP)  ## check the formulas of PAGES="glossary/a.md 
 mutate: $(PY_STAMP) $(NODE_STAMP)  ## mutate every formula of PAGES and report the mutants its check kills
 	$(BIN)/python -m grimoire.formulacheck.mutation $(PAGES)
 
-bench: $(PY_STAMP) $(NODE_STAMP)  ## benchmarks: math (vs client-side), figures (1 vs 2 workers), formula checks
+bench: $(PY_STAMP) $(NODE_STAMP)  ## benchmarks: math (vs client-side), figures (1 vs 2 workers), formula checks in the build
 	$(BIN)/python -m benchmarks.build_bench
 	$(BIN)/python -m benchmarks.figure_bench
-	$(BIN)/python -m grimoire.formulacheck --bench -q
+	$(BIN)/python -m benchmarks.check_bench
 
 lock:  ## re-resolve requirements.txt into requirements.lock in a scratch venv
 	rm -rf build/lock-venv

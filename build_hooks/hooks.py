@@ -5,8 +5,9 @@ to ``grimoire.site_build.SiteBuild`` and reports what it found. Problems are
 logged as they are found (warnings under ``mkdocs.plugins.grimoire``, so
 ``--strict`` counts them) and the build fails once at the end (at the first
 problem with ``GRIMOIRE_FAIL_FAST=1``). Under ``mkdocs serve`` it keeps
-serving, showing broken formulas and figures in place. Figures start drawing
-in worker processes in ``on_files`` and are inlined in ``on_post_page``.
+serving, showing broken formulas, failed checks and figures in place. Formula
+checks and figures start in worker processes in ``on_files``; their results
+go into the page in ``on_post_page``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ log = logging.getLogger("mkdocs.plugins.grimoire")
 
 _command = "build"
 _build: SiteBuild | None = None
+# Kept across `mkdocs serve` rebuilds: failed figures and checks are not run again until their inputs change.
+_session: dict = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -46,7 +49,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _build.close()
     engine = _load_engine(fresh=_command == "serve")
     layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
-    _build = engine.site_build.SiteBuild(layout)
+    _build = engine.site_build.SiteBuild(layout, session=_session if _command == "serve" else None)
     _build.configure_figures(config.extra.get("grimoire"))
     config.extra_css.extend(css for css in _build.stylesheets() if css not in config.extra_css)
     config.extra_javascript.extend(js for js in _build.scripts() if js not in config.extra_javascript)
@@ -75,8 +78,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, text in generated:
         files.append(File.generated(config, uri, content=text))
     build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
-    # Figures start drawing in the background now, while MkDocs renders pages.
-    build.start_figures(
+    # Checks and figures start in the worker pool now, while MkDocs renders pages.
+    build.start_jobs(
         (f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages() if f.abs_src_path
     )
     return files
@@ -100,33 +103,54 @@ def _slug_order(item) -> str:
     return name.replace("-", " ").casefold()
 
 
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    # The engine reads Markdown pages (decoded, size-bounded), so MkDocs and every stage see one text.
+    src = page.file.abs_src_path
+    if src is None or not src.endswith(".md"):
+        return None
+    return _current().page_source(Path(src))
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
+    # Before the tags plugin and any template read it: text escaped, malformed values dropped.
+    page.meta = build.theme_meta(page.meta)
     if page.file.abs_src_path is None:  # generated pages (the A-Z index) hold plain links
         return markdown
-    markdown = build.link_terms(markdown, page.file.src_uri, Path(page.file.abs_src_path))
+    src = Path(page.file.abs_src_path)
+    markdown = build.guarded(
+        page.file.src_uri, "linking terms", lambda: build.link_terms(markdown, page.file.src_uri, src), markdown
+    )
     _report(build)
     return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
-    if page.file.abs_src_path is None:  # a generated page
-        html = build.typeset(html, page.file.src_uri, None, page.file.content_string)
-    else:
+
+    def content() -> str:
+        if page.file.abs_src_path is None:  # a generated page
+            return build.typeset(html, page.file.src_uri, None, page.file.content_string)
         src = Path(page.file.abs_src_path)
-        html = build.embed_figures(html, page.file.src_uri, src)
-        html = build.typeset(html, page.file.src_uri, src)
+        return build.typeset(build.embed_figures(html, page.file.src_uri, src), page.file.src_uri, src)
+
+    result = build.guarded(page.file.src_uri, "typesetting the page", content, html)
     _report(build)
-    return html
+    return result
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build = _current()
     if page.file.abs_src_path is not None:
-        output = build.fill_figures(output, page.file.src_uri, Path(page.file.abs_src_path))
-        _report(build)
-    return build.finish_page(output, page.file.src_uri)
+        src = Path(page.file.abs_src_path)
+        drawn = output
+        output = build.guarded(
+            page.file.src_uri, "inlining figures", lambda: build.fill_figures(drawn, page.file.src_uri, src), output
+        )
+    final = output
+    output = build.guarded(page.file.src_uri, "finishing the page", lambda: build.finish_page(final, page.file.src_uri), output)
+    _report(build)
+    return output
 
 
 # After Material's search plugin has written the index (priority 0).
@@ -134,7 +158,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
     build.glossary.add_search_aliases(Path(config.site_dir))
-    build.finish_figures()
+    build.finish_jobs()
+    if build.checks.stats.checks:
+        log.info(f"Grimoire: {build.checks.summary()}")
     if build.figures.stats.figures:
         log.info(f"Grimoire: {build.figures.summary()}")
     _report(build)
@@ -171,10 +197,10 @@ def _current() -> SiteBuild:
 def _load_engine(fresh: bool):  # -> module
     """The engine package; under `mkdocs serve`, re-imported so edits to it take effect.
 
-    Snippet modules are dropped too: the formula marks read their source lines.
+    (Snippet modules never load in this process: they run in the worker pool.)
     """
     if fresh:
-        packages = ("grimoire", "snippets")
+        packages = ("grimoire",)
         for name in [n for n in sys.modules if n.split(".")[0] in packages]:
             del sys.modules[name]
     engine = importlib.import_module("grimoire")

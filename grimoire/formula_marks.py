@@ -1,9 +1,13 @@
 """What a reader sees of the formula checks: a mark under each display formula,
-and a page listing every formula of the site with its status.
+and a page listing every formula of the site with the result of its check.
 
-The statuses come from ``formulacheck.status`` (read from the page and its
-check blocks, no check is run at build time; the test suite runs them). A
-formula without a block, or with a block that cannot be read, is a build
+A mark joins the formula's static status (``formulacheck.status``: which
+block, which implementation, read from the page without running anything)
+with the result of its check in this build (``checks``): a "✓" only where
+this build ran the check and it passed, a red "✗" with the counterexample
+otherwise. The details (what it was checked against, on which inputs,
+typeset in the formula's own notation) show on hover and keyboard focus.
+A formula without a block, or with a block that cannot be read, is a build
 problem, so coverage cannot silently erode.
 """
 
@@ -15,7 +19,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from .checks import jobs
+from .checks.build import split_message
+from .checks.jobs import CheckResult
 from .formulacheck.extract import extract_formulas
 from .formulacheck.status import CHECKED, DOCTEST, INVALID, MISSING, NOCHECK, FormulaStatus, formula_statuses
 from .problems import Problem
@@ -61,8 +69,9 @@ def strip_check_blocks(markdown: str) -> str:
     return _CHECK_BLOCK.sub(lambda m: "\n" * m.group(0).count("\n"), markdown)
 
 
-def read_page(src_uri: str, path: str, text: str) -> tuple[PageFormulas, list[Problem]]:
-    statuses = formula_statuses(text, path)
+def read_page(src_uri: str, path: str, text: str, root: Path | None = None) -> tuple[PageFormulas, list[Problem]]:
+    """The statuses of a page's formulas (``root``: the project whose snippets implement them)."""
+    statuses = formula_statuses(text, path, root)
     latex = {f.line: f.latex for f in extract_formulas(text, path)}
     problems = []
     for s in statuses:
@@ -92,66 +101,118 @@ def _implementations_html(status: FormulaStatus, src_uri: str, href: SourceHref)
     return ", ".join(links)
 
 
-def mark_html(status: FormulaStatus, src_uri: str, href: SourceHref) -> str:
-    """The small mark under a display formula."""
-    css = f"grimoire-check grimoire-check--{status.status}"
-    anchor = f'id="formula-{status.line}"'
-    label = _LABEL[status.status]
-    if status.status == CHECKED:
-        what = _implementations_html(status, src_uri, href)
-        domain = html.escape(status.domain)
-        body = f"✓ {label} against {what} on {domain}"
-        tip = "Evaluated from this LaTeX and compared with the implementation on random inputs"
-    elif status.status == DOCTEST:
-        what = _implementations_html(status, src_uri, href)
-        body = f"✓ {label}" + (f": {what}" if what else "")
-        tip = "A statement checked by a worked example or a Monte Carlo run in the test suite"
-    else:
-        body = f"○ {label}"
-        tip = status.reason or ""
-    return f'<div {anchor} class="{css}" title="{html.escape(tip)}" tabindex="0">{body}</div>'
+# Typesets inline TeX (the domain of a check) into HTML for a mark.
+Typeset = Callable[[str], str]
 
 
-def coverage_markdown(
-    pages: Sequence[PageFormulas], href: SourceHref, typeset: Callable[[str], str]
-) -> str:
-    """The formula coverage page; ``typeset`` turns display TeX into page HTML."""
-    counts = Counter(s.status for p in pages for s in p.statuses)
-    total = sum(counts.values())
+@dataclass(frozen=True)
+class MarkView:
+    """What a mark shows: its symbol, a short label, its state class and the details."""
+
+    state: str  # passed, failed, nocheck, experiment, or a CheckResult kind
+    symbol: str
+    label: str
+    details: str  # HTML
+
+
+def mark_view(status: FormulaStatus, result: CheckResult | None, path: str, src_uri: str, href: SourceHref,
+              typeset: Typeset, domain: str = "", experiment: str | None = None) -> MarkView:
+    """The mark of one display formula: its static status joined with this build's result."""
+    what = _implementations_html(status, src_uri, href)
+    if status.status in (MISSING, INVALID):
+        return MarkView(status.status, "✗", _LABEL[status.status], html.escape(status.reason or ""))
+    if status.status == NOCHECK:
+        return MarkView("nocheck", "○", "not checked", html.escape(status.reason or ""))
+    if result is None:  # a check no job was planned for: never a silent pass
+        return MarkView("unchecked", "✗", "not checked in this build", "")
+    if result.ok and status.status == DOCTEST:
+        reason = html.escape(experiment or "a worked example run in this build")
+        against = f" Code: {what}." if what else ""
+        return MarkView("experiment", "✓", "checked by experiment", f"Checked by experiment: {reason}.{against}")
+    if result.ok:
+        on = f" on {typeset(domain)}" if domain else " on the values written in the formula"
+        return MarkView("passed", "✓", "checked",
+                        f"Checked in this build: evaluated from this LaTeX and compared with {what or 'the code'}"
+                        f"{on}.")
+    first, rest = split_message(path, result)
+    step = f" at step {result.step}" if result.step else ""
+    label = {jobs.FAILED: f"check failed{step}", jobs.INVALID: "check cannot run",
+             jobs.TIMEOUT: "check timed out", jobs.CRASHED: "check crashed",
+             jobs.REFUSED: "check refused"}.get(result.kind, result.kind)
+    body = "\n".join(part for part in (first, rest) if part)
+    details = f"<pre>{html.escape(body)}</pre>" + (f"<p>{html.escape(result.hint)}</p>" if result.hint else "")
+    return MarkView(result.kind, "✗", label, details)
+
+
+def mark_html(view: MarkView, line: int) -> str:
+    """The small mark under a display formula; its details show on hover and keyboard focus."""
+    anchor = f"formula-{line}"
+    return (
+        f'<div class="grimoire-check grimoire-check--{view.state}" id="{anchor}">'
+        f'<span class="grimoire-check__mark" tabindex="0" aria-describedby="{anchor}-details">'
+        f'<span aria-hidden="true">{view.symbol}</span> <span class="grimoire-check__label">'
+        f"{html.escape(view.label)}</span></span>"
+        f'<span class="grimoire-check__details" role="tooltip" id="{anchor}-details">{view.details}</span>'
+        "</div>"
+    )
+
+
+PASSING = frozenset({"passed", "experiment", "nocheck"})
+
+
+def coverage_markdown(pages: Sequence[PageFormulas], cell: Callable[[PageFormulas, FormulaStatus], str],
+                      typeset_display: Callable[[str], str], summary: str) -> str:
+    """The formula coverage page.
+
+    ``cell`` gives the status cell of a formula (this build's result, or a
+    placeholder for it), ``typeset_display`` turns display TeX into page
+    HTML, and ``summary`` is the counts line (or a placeholder for it).
+    """
     lines = [
         "---",
         "title: Formula coverage",
-        "summary: Every display formula of the site and how it is checked against its implementation.",
+        "summary: Every display formula of the site and the result of its check in this build.",
         "search:",
         "  exclude: true",
         "---",
         "",
         "# Formula coverage",
         "",
-        f"{total} display formulas: {counts[CHECKED]} checked against their implementation on generated "
-        f"inputs, {counts[DOCTEST]} checked by example, {counts[NOCHECK]} not checked (each with its reason)"
-        + (f", {counts[MISSING] + counts[INVALID]} without a usable check block" if counts[MISSING] + counts[INVALID] else "")
-        + ".",
+        summary,
         "",
         "A checked formula is evaluated from the LaTeX shown on its page and compared with the Python in "
-        "`snippets/` on many inputs drawn by hypothesis; `make test` runs every check.",
+        "`snippets/` on many inputs drawn by hypothesis; a statement checked by experiment runs a worked "
+        "example or a seeded simulation. Every check runs as part of the build that made this page.",
     ]
     for page in pages:
         if not page.statuses:
             continue
         lines += ["", f"## {html.escape(page.path)}", "", '<table class="grimoire-coverage">',
-                  "<thead><tr><th>Line</th><th>Formula</th><th>Status</th></tr></thead>", "<tbody>"]
+                  "<thead><tr><th>Line</th><th>Formula</th><th>Result</th></tr></thead>", "<tbody>"]
         target = "../" + page.src_uri[: -len(".md")] + "/"
         for s in page.statuses:
             tex = page.latex.get(s.line, "")
-            if s.status in (CHECKED, DOCTEST):
-                what = _implementations_html(s, COVERAGE_SRC_URI, href)
-                detail = f"{_LABEL[s.status]}: {what}" + (f" on {html.escape(s.domain)}" if s.status == CHECKED else "")
-            else:
-                detail = f"{_LABEL[s.status]}: {html.escape(s.reason or '')}"
             lines.append(
-                f'<tr class="grimoire-coverage--{s.status}"><td><a href="{target}#formula-{s.line}">{s.line}</a></td>'
-                f"<td>{typeset(tex)}</td><td>{detail}</td></tr>"
+                f'<tr><td><a href="{target}#formula-{s.line}">{s.line}</a></td>'
+                f"<td>{typeset_display(tex)}</td><td>{cell(page, s)}</td></tr>"
             )
         lines += ["</tbody>", "</table>"]
     return "\n".join(lines) + "\n"
+
+
+def coverage_summary(states: Sequence[str]) -> str:
+    """The counts line of the coverage page from every formula's mark state."""
+    counts = Counter(states)
+    total = len(states)
+    failing = total - sum(counts[s] for s in PASSING)
+    parts = [f"{counts['passed']} checked from their LaTeX against their implementation",
+             f"{counts['experiment']} checked by experiment", f"{counts['nocheck']} not checked (notation)"]
+    if failing:
+        parts.append(f"{failing} failing or without a usable check")
+    return f"{total} display formulas, results of this build: " + ", ".join(parts) + "."
+
+
+def coverage_cell(view: MarkView) -> str:
+    """A formula's result on the coverage page."""
+    return (f'<span class="grimoire-coverage__state grimoire-coverage--{view.state}">{view.symbol} '
+            f"{html.escape(view.label)}</span><br>{view.details}")

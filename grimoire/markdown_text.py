@@ -3,6 +3,11 @@
 Several readers of page sources (figure references, term references, formula
 blocks, defining formulas) must ignore what sits in code. They all call
 ``blank_code``, so "what counts as code" is decided in one place.
+
+Scans are linear in the text: a code span closes at the next backtick run of
+the same length (as in CommonMark and Python-Markdown), found through a table
+of runs rather than a regex whose lazy search from every unclosed run to the
+end of the page was quadratic.
 """
 
 from __future__ import annotations
@@ -10,12 +15,50 @@ from __future__ import annotations
 import re
 
 _FENCE = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(?P<ticks>`+)(?:.+?)(?P=ticks)", re.DOTALL)
+# Each character that can start Markdown or HTML (markup, a link, emphasis,
+# math, an attribute list, an entity) as a numeric character reference:
+# Markdown passes references through untouched, and the reader still sees the
+# character itself. Others (".", "-", ":") only matter at the start of a line.
+_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()<>&#!|$~^="})
+
+_TICKS = re.compile(r"`+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def blank(match: re.Match[str]) -> str:
     """The matched text with every character but newlines turned into a space."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+    return _NOT_NEWLINE.sub(" ", match.group(0))
+
+
+def code_span_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span: a backtick run up to the next run of the same length."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    following: list[int | None] = [None] * len(runs)  # next run of the same length
+    seen: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = seen.get(length)
+        seen[length] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[j][1]))
+        i = j + 1
+    return spans
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each (start, end) span blanked (newlines kept); spans in order, disjoint."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def blank_code(source: str, spans: bool = True) -> str:
@@ -39,4 +82,13 @@ def blank_code(source: str, spans: bool = True) -> str:
                 fence = None
             lines[i] = " " * len(line)
     text = "\n".join(lines)
-    return _CODE_SPAN.sub(blank, text) if spans else text
+    return blank_spans(text, code_span_bounds(text)) if spans else text
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` written so Markdown renders exactly it, as text (for front-matter text in generated pages).
+
+    >>> markdown_literal("<b>x</b> [a](b)")
+    '&#60;b&#62;x&#60;/b&#62; &#91;a&#93;&#40;b&#41;'
+    """
+    return " ".join(text.split()).translate(_LITERAL)

@@ -1,27 +1,40 @@
 """One build of the site, seen from the engine: the state the hooks drive.
 
 Created afresh for every build (``mkdocs serve`` rebuilds included), it owns
-the math renderer and the problem log. It never imports MkDocs: the hooks pass
-it paths and HTML and get HTML and problems back.
+the math renderer, the problem log and the one pool of worker processes that
+runs all project Python (figures and formula checks). It never imports MkDocs
+nor any snippet module: the hooks pass it paths and HTML and get HTML and
+problems back. ``session`` is a dict the hooks keep across ``mkdocs serve``
+rebuilds (failed figures and checks, not run again until their inputs change).
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import json
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from .checks.build import CheckBuild
+from .checks.domain import domain_tex
+from .checks.jobs import CheckResult
 from .figures.build import FigureBuild
 from .figures.settings import FigureSettings
 from .formula_marks import (
     COVERAGE_SRC_URI,
+    MarkView,
     PageFormulas,
+    coverage_cell,
     coverage_markdown,
+    coverage_summary,
     mark_html,
+    mark_view,
     read_page,
     strip_check_blocks,
 )
+from .formulacheck.blocks import CheckBlock
+from .formulacheck.status import CHECKED, DOCTEST, FormulaStatus, clear_source_index
 from .glossary.build import GlossaryBuild
 from .layout import (
     KATEX_ASSET_DIR,
@@ -32,35 +45,58 @@ from .layout import (
     katex_assets,
     site_assets,
 )
-from .macros import load_macros
+from .glossary.frontmatter import body_first_line, without_front_matter
+from .glossary.theme_meta import theme_meta
+from .macros import read_macros
+from .markdown_bounds import bound_markdown
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
-from .problems import Problem, ProblemLog
+from .page_safety import defuse_markdown, refuse_script_urls
+from .page_source import MAX_PAGE_BYTES, read_source, readable_notebooks
+from .problems import Problem, ProblemLog, run_guarded
 from .source_pages import source_href, source_pages
+from .workers.pool import SharedPool
 
 
 CLIENT_MATH_SCRIPT = "assets/katex-init.js"
 
 
 class SiteBuild:
-    def __init__(self, layout: ProjectLayout) -> None:
+    def __init__(self, layout: ProjectLayout, session: dict | None = None) -> None:
         self.layout = layout
         self.problems = ProblemLog()
         self._reported = 0
-        self.macros = load_macros(layout.macros_path) if layout.macros_path else {}
+        self.macros, macro_problems = read_macros(layout.macros_path) if layout.macros_path else ({}, [])
+        for problem in macro_problems:
+            self.problems.add(problem)
         self.renderer = MathRenderer(layout.katex_dir, self.macros, layout.cache_dir / "katex.sqlite3")
         self._slots = FormulaSlots()
-        self.figures = FigureBuild(layout.root, layout.cache_dir / "figures", self.problems)
+        self.pool = SharedPool()
+        memory = session
+        self.figures = FigureBuild(
+            layout.root, layout.cache_dir / "figures", self.problems, pool=self.pool,
+            failures=None if memory is None else memory.setdefault("figure_failures", {}),
+        )
+        self.checks = CheckBuild(
+            layout.root, layout.cache_dir / "checks", self.problems, self.macros, self.pool,
+            failures=None if memory is None else memory.setdefault("check_failures", {}),
+        )
+        self._summary_slot = f"<!--grimoire-coverage-summary:{secrets.token_hex(6)}-->"
+        clear_source_index()
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
         self.formulas: dict[str, PageFormulas] = {}  # src path -> formula-check statuses
+        self._by_path: dict[str, PageFormulas] = {}  # the same, by display path
         self._sources: dict[Path, str] = {}
         self.fail_fast = False
 
     def source(self, path: Path) -> str:
         """A source file's text, read once per build (several stages read every page)."""
         if path not in self._sources:
-            self._sources[path] = path.read_text(encoding="utf-8")
+            limit = MAX_PAGE_BYTES if path.suffix == ".md" else None
+            self._sources[path], found = read_source(path, self._display_path(path, path.name), limit)
+            for problem in found:
+                self.problems.add(problem)
         return self._sources[path]
 
     def content_files(self) -> list[str]:
@@ -83,11 +119,11 @@ class SiteBuild:
         Returns the content paths, the static assets ((source file, site path))
         and the generated pages and scripts ((site path, text)).
         """
-        content = self.content_files()
+        content = readable_notebooks(self.content_files(), lambda rel: self.source(self.layout.root / rel), self.problems)
         self.glossary.load(content, self.source)
         self.read_formula_checks(content)
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
-        generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root)]
+        generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root, self.problems)]
         script = self.client_math_script()
         if script is not None:
             generated.append((CLIENT_MATH_SCRIPT, script))
@@ -116,6 +152,11 @@ class SiteBuild:
         ``generated`` is the Markdown of a page the build made (no source file).
         Formulas come back as placeholders; ``finish_page`` puts them in.
         """
+        if abs_src_path is not None:
+            shown = self._display_path(abs_src_path, src_path)
+            html, refused = refuse_script_urls(html, shown, self.source(abs_src_path))
+            for problem in refused:
+                self.problems.add(problem)
         if self.layout.math_mode == "client":
             return html
         if abs_src_path is None:
@@ -128,7 +169,11 @@ class SiteBuild:
 
         def mark(line: int | None) -> str:
             status = page.status_at(line) if page else None
-            return mark_html(status, src_path, source_href) if status else ""
+            if status is None:
+                return ""
+            if status.status in (CHECKED, DOCTEST):  # this build's result goes in when the page is written
+                return self.checks.placeholder(path, status.line)
+            return mark_html(self._mark_view(path, src_path, status, None), status.line)
 
         html = typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark)
         report_leaks(html, source, path, self.problems)
@@ -139,14 +184,55 @@ class SiteBuild:
         for src_path in content:
             if src_path.endswith(".md"):
                 text = self.source(self.layout.root / src_path)
-                page, problems = read_page(src_path, src_path, text)
+                page, problems = read_page(src_path, src_path, text, self.layout.root)
                 self.formulas[src_path] = page
                 for problem in problems:
                     self.problems.add(problem)
 
     def coverage_page(self) -> tuple[str, str]:
-        """(site path, Markdown) of the page listing every formula with its check status."""
-        return COVERAGE_SRC_URI, coverage_markdown(list(self.formulas.values()), source_href, self._park_display)
+        """(site path, Markdown) of the page listing every formula with this build's result."""
+
+        def cell(page: PageFormulas, status: FormulaStatus) -> str:
+            if status.status in (CHECKED, DOCTEST):
+                return self.checks.placeholder(page.path, status.line, style="coverage")
+            return coverage_cell(self._mark_view(page.path, page.src_uri, status, None))
+
+        pages = list(self.formulas.values())
+        return COVERAGE_SRC_URI, coverage_markdown(pages, cell, self._park_display, self._summary_slot)
+
+    def _mark_view(self, path: str, src_path: str, status: FormulaStatus, result: CheckResult | None) -> MarkView:
+        item = self.checks.item(path, status.line)
+        block = item.block if item is not None else None
+        domain = domain_tex(block, item.formula.latex) if isinstance(block, CheckBlock) and item else ""
+        experiment = getattr(block, "reason", None)
+        return mark_view(status, result, path, src_path, source_href, self._typeset_inline, domain, experiment)
+
+    def _typeset_inline(self, tex: str) -> str:
+        (result,) = self.renderer.render([RenderRequest(tex, False)])
+        if result.html is None:
+            return f"<code>{html_lib.escape(tex)}</code>"
+        return result.html
+
+    def _render_result(self, path: str, line: int, result: CheckResult | None, style: str) -> str:
+        page = self._pages_by_path().get(path)
+        status = page.status_at(line) if page else None
+        if status is None or page is None:
+            return ""
+        view = self._mark_view(path, page.src_uri, status, result)
+        return coverage_cell(view) if style == "coverage" else mark_html(view, line)
+
+    def _pages_by_path(self) -> dict[str, PageFormulas]:
+        if len(self._by_path) != len(self.formulas):
+            self._by_path = {page.path: page for page in self.formulas.values()}
+        return self._by_path
+
+    def _coverage_summary(self) -> str:
+        states = []
+        for page in self.formulas.values():
+            for status in page.statuses:
+                result = self.checks.result(page.path, status.line)
+                states.append(self._mark_view(page.path, page.src_uri, status, result).state)
+        return html_lib.escape(coverage_summary(states))
 
     def _park_display(self, tex: str) -> str:
         (result,) = self.renderer.render([RenderRequest(tex, True)])
@@ -159,8 +245,17 @@ class SiteBuild:
         if abs_src_path.suffix != ".md":
             return markdown
         source = self.source(abs_src_path)
+        markdown = without_front_matter(markdown, source)
+        markdown, hazards = defuse_markdown(markdown, self._display_path(abs_src_path, src_path), body_first_line(source))
+        for problem in hazards:
+            self.problems.add(problem)
         markdown = strip_check_blocks(markdown)
-        return self.glossary.link(markdown, src_path, self._display_path(abs_src_path, src_path), source)
+        shown = self._display_path(abs_src_path, src_path)
+        markdown = self.glossary.link(markdown, src_path, shown, source)
+        markdown, long_blocks = bound_markdown(markdown, shown, body_first_line(source))
+        for problem in long_blocks:
+            self.problems.add(problem)
+        return markdown
 
     def finish_page(self, output: str, src_path: str) -> str:
         """The page's final HTML: typeset formulas and term cards in place.
@@ -170,7 +265,11 @@ class SiteBuild:
         cards = self.glossary.cards(src_path)
         if cards:
             output = output.replace("</article>", cards + "</article>", 1)
-        return self._slots.fill(output)
+        output = self._slots.fill(output)
+        output = self.checks.fill(output, self._render_result)
+        if src_path == COVERAGE_SRC_URI and self._summary_slot in output:
+            output = output.replace(self._summary_slot, self._coverage_summary(), 1)
+        return output
 
     def configure_figures(self, options: Mapping[str, object] | None) -> None:
         """Figure settings (mkdocs.yml ``extra: grimoire:`` and the environment)."""
@@ -180,10 +279,22 @@ class SiteBuild:
         self.fail_fast = settings.fail_fast
         self.figures.settings = settings
         self.figures.source_href = source_href
+        self.pool.workers, self.pool.grace = settings.workers, settings.grace
+        self.checks.timeout = settings.check_timeout
+        self.checks.enabled = settings.checks
+        if not settings.checks:
+            self.problems.add(Problem("mkdocs.yml", None, "formula checks are off (GRIMOIRE_CHECKS=off): "
+                                      "every mark says the formula was not checked in this build",
+                                      hint="unset GRIMOIRE_CHECKS to run them"))
 
-    def start_figures(self, pages: Iterable[tuple[str, Path]]) -> None:
-        """Queues the drawing of every figure the pages reference ((src path, file) pairs)."""
-        self.figures.start(((self._display_path(p, src), p) for src, p in pages), self.source)
+    def start_jobs(self, pages: Iterable[tuple[str, Path]]) -> None:
+        """Queues every formula check and the drawing of every figure of ``pages`` ((src path, file) pairs).
+
+        They run in the worker pool while MkDocs renders the pages.
+        """
+        pages = [(self._display_path(p, src), p) for src, p in pages]
+        self.checks.start((path, self.source(p)) for path, p in pages if p.suffix == ".md")
+        self.figures.start(pages, self.source)
 
     def embed_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:
         """Markdown pages: each ``figure:`` image becomes a figure awaiting its drawing."""
@@ -196,8 +307,23 @@ class SiteBuild:
         """The final page HTML with its drawings inlined."""
         return self.figures.fill(html, self._display_path(abs_src_path, src_path))
 
-    def finish_figures(self) -> None:
+    def finish_jobs(self) -> None:
+        """Waits for every check and drawing, reports what failed, and stops the workers."""
+        self.checks.finish()
         self.figures.finish()
+        self.pool.close(kill=False)
+
+    def page_source(self, abs_src_path: Path) -> str:
+        """A page's text as MkDocs should read it (decoded, bounded; see ``page_source``)."""
+        return self.source(abs_src_path)
+
+    def theme_meta(self, meta: Mapping[str, object]) -> dict[str, object]:
+        """A page's front matter as the theme and plugins may show it (see ``glossary.theme_meta``)."""
+        return theme_meta(meta)
+
+    def guarded(self, src_path: str, stage: str, step: Callable[[], str], fallback: str) -> str:
+        """``step()``; a bug in it becomes one problem and an error box in the page, and the build goes on."""
+        return run_guarded(self.problems, src_path, stage, step, fallback)
 
     def new_problems(self) -> list[Problem]:
         """Problems logged since the last call, for the hooks to print as they come."""
@@ -206,7 +332,7 @@ class SiteBuild:
         return fresh
 
     def close(self) -> None:
-        self.figures.close()
+        self.pool.close(kill=True)
         self.renderer.close()
 
     def _display_path(self, abs_src_path: Path, src_path: str) -> str:

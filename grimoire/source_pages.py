@@ -12,6 +12,9 @@ import posixpath
 import re
 from pathlib import Path
 
+from .page_source import read_source
+from .problems import ProblemLog
+
 SOURCE_SECTION = "snippets"
 
 
@@ -66,12 +69,20 @@ def source_markdown(module_path: str, code: str) -> str:
     )
 
 
-def source_pages(root: Path) -> list[tuple[str, str]]:
-    """(site path, Markdown) of a page per snippet module, sorted."""
+def source_pages(root: Path, problems: ProblemLog | None = None) -> list[tuple[str, str]]:
+    """(site path, Markdown) of a page per snippet module, sorted.
+
+    A module that is not UTF-8 is shown with U+FFFD for each bad byte, and
+    the problem (file and line) goes to ``problems``.
+    """
     pages = []
     for path in sorted((root / SOURCE_SECTION).glob("*.py")):
         if path.name == "__init__.py":
             continue
         rel = path.relative_to(root).as_posix()
-        pages.append((source_page_uri(rel), source_markdown(rel, path.read_text("utf-8"))))
+        code, found = read_source(path, rel, max_bytes=None)
+        for problem in found:
+            if problems is not None:
+                problems.add(problem)
+        pages.append((source_page_uri(rel), source_markdown(rel, code)))
     return pages

@@ -44,7 +44,11 @@ def harmonic_mean(
     """Harmonic mean ``n / sum_i (1/x_i)`` of positive numbers (``scipy.stats.hmean``).
 
     With ``weights``, the weighted harmonic mean ``sum_i w_i / sum_i (w_i / x_i)``
-    (``scipy.stats.hmean(x, weights=w)``).
+    (``scipy.stats.hmean(x, weights=w)``). An entry ``x_i = 0`` (with a
+    positive weight) makes the mean 0, its limit, as in scipy; an entry
+    with weight 0 is left out. A negative entry or weight raises
+    ``ValueError`` (scipy warns and returns NaN): the harmonic mean is a
+    mean of positive quantities such as rates.
 
     >>> harmonic_mean([1.0, 4.0, 4.0])
     2.0
@@ -52,13 +56,16 @@ def harmonic_mean(
     37.5
     >>> harmonic_mean([1.0, 4.0], weights=[1.0, 2.0])
     2.0
+    >>> harmonic_mean([0.0, 4.0])
+    0.0
     """
     values = np.asarray(x, dtype=np.float64)
-    if weights is not None:
-        w = np.broadcast_to(np.asarray(weights, dtype=np.float64), values.shape)
-        result = np.sum(w, axis=axis) / np.sum(w / values, axis=axis)
-        return float(result) if np.ndim(result) == 0 else result
-    result = values.shape[axis] / np.sum(1.0 / values, axis=axis)
+    w = np.ones_like(values) if weights is None else np.broadcast_to(np.asarray(weights, dtype=np.float64), values.shape)
+    if np.any(values < 0) or np.any(w < 0):
+        raise ValueError("the harmonic mean needs non-negative entries and weights")
+    with np.errstate(divide="ignore", invalid="ignore"):  # w/0 = inf makes the mean 0; 0/0 is dropped below
+        reciprocal = np.where(w == 0, 0.0, w / values)
+    result = np.sum(w, axis=axis) / np.sum(reciprocal, axis=axis)
     return float(result) if np.ndim(result) == 0 else result
 
 
@@ -76,8 +83,18 @@ def ema(x: ArrayLike, alpha: float, initial: float | None = None) -> NDArray[np.
     array([1.  , 1.5 , 2.25])
     >>> ema([1.0, 2.0, 3.0], alpha=0.5, initial=0.0)
     array([0.5  , 1.25 , 2.125])
+
+    An empty sequence has no time steps and gives an empty result (like
+    ``pandas.Series([]).ewm(alpha=...).mean()``):
+
+    >>> ema([], alpha=0.5)
+    array([], dtype=float64)
     """
     values = np.asarray(x, dtype=np.float64)
+    if values.ndim == 0:
+        raise ValueError("ema needs a sequence (the time steps lie along the last axis), not a scalar")
+    if values.shape[-1] == 0:
+        return values.copy()
     start = values[..., :1] if initial is None else np.full(values.shape[:-1] + (1,), float(initial))
     # A first-order linear filter y_t = alpha x_t + (1 - alpha) y_(t-1): O(n) and vectorised.
     return lfilter([alpha], [1.0, -(1.0 - alpha)], values, axis=-1, zi=(1.0 - alpha) * start)[0]

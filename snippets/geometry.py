@@ -88,13 +88,23 @@ def squared_distance_stats(d: int, pairs: int, rng: Seed = None) -> tuple[float,
     >>> bool(abs(mean / 100 - 1) < 0.01), bool(abs(sd / np.sqrt(7 * 600 / 180) - 1) < 0.03)
     (True, True)
     """
+    squared = squared_distances(d, pairs, rng)
+    return float(squared.mean()), float(squared.std(ddof=1))
+
+
+def squared_distances(d: int, pairs: int, rng: Seed = None) -> NDArray[np.float64]:
+    """``||x - x'||^2`` for ``pairs`` independent pairs of uniform points in ``[0, 1]^d``.
+
+    >>> squared_distances(3, 5, rng=0).shape
+    (5,)
+    """
     generator = _generator(rng)
     squared = np.empty(pairs)
     chunk = max(1, 2_000_000 // max(d, 1))  # bound the memory of one batch
     for start in range(0, pairs, chunk):
         size = min(chunk, pairs - start)
         squared[start : start + size] = np.sum((generator.random((size, d)) - generator.random((size, d))) ** 2, axis=1)
-    return float(squared.mean()), float(squared.std(ddof=1))
+    return squared
 
 
 # --- Figures ---------------------------------------------------------------------

@@ -83,6 +83,11 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None) -> NDAr
 
     ``scipy.special.rel_entr(p, q).sum(-1)`` computes the same (natural log);
     ``+inf`` where ``q_i = 0 < p_i``, and terms with ``p_i = 0`` are zero.
+    ``p`` and ``q`` must be probability distributions along the last axis:
+    a negative entry, or a sum that differs from 1 by more than ``1e-8``,
+    raises ``ValueError`` (the same sum of an unnormalised ``p`` or ``q``
+    can be negative, and ``scipy.stats.entropy(p, q)`` would silently
+    normalise both first).
 
     >>> kl_divergence([0.5, 0.5], [0.5, 0.5])
     0.0
@@ -90,8 +95,17 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None) -> NDAr
     1.0
     >>> kl_divergence([0.5, 0.5], [1.0, 0.0])
     inf
+    >>> kl_divergence([0.5, 0.25], [0.5, 0.5])
+    Traceback (most recent call last):
+    ...
+    ValueError: p must be a probability distribution along the last axis (entries >= 0 summing to 1); got sums [0.75]
     """
     pp, qq = np.broadcast_arrays(np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64))
+    for name, probs in (("p", pp), ("q", qq)):
+        sums = np.sum(probs, axis=-1)
+        if np.any(probs < 0) or np.any(np.abs(sums - 1.0) > 1e-8):
+            raise ValueError(f"{name} must be a probability distribution along the last axis "
+                             f"(entries >= 0 summing to 1); got sums {np.unique(sums)}")
     terms = np.zeros(pp.shape, dtype=np.float64)
     positive = pp > 0
     with np.errstate(divide="ignore"):

@@ -63,12 +63,55 @@ def power_iteration(
     return lam, v
 
 
-def independent_eigenvector_count(A: ArrayLike, tol: float = 1e-9) -> int:
+def _eigenvalue_clusters(values: list[complex], scale: float) -> list[list[complex]]:
+    """Group computed eigenvalues that are one repeated eigenvalue split by rounding.
+
+    An eigenvalue in a Jordan block of size ``m`` comes back from a
+    floating-point solver as ``m`` values spread over a circle of radius about
+    ``eps^(1/m) ||A||`` (``[[1, -1], [4, 5]]``: ``3 +- 3e-8 i``). So a group of
+    ``m`` values counts as one eigenvalue when its diameter is below
+    ``4 (n eps)^(1/m) ||A||``; the largest such group is taken first.
+    """
+    n = len(values)
+    eps = np.finfo(np.float64).eps
+    left = list(values)
+    clusters: list[list[complex]] = []
+    while left:
+        best: tuple[int, float, list[int]] | None = None
+        for v in left:
+            order = sorted(range(len(left)), key=lambda i: abs(left[i] - v))
+            for m in range(len(order), 0, -1):
+                group = order[:m]
+                diameter = max(abs(left[i] - left[j]) for i in group for j in group)
+                if diameter <= 4.0 * (n * eps) ** (1.0 / m) * scale:
+                    if best is None or (m, -diameter) > (best[0], -best[1]):
+                        best = (m, diameter, group)
+                    break
+        assert best is not None  # a single value always qualifies
+        clusters.append([left[i] for i in best[2]])
+        left = [u for i, u in enumerate(left) if i not in best[2]]
+    return clusters
+
+
+def independent_eigenvector_count(A: ArrayLike) -> int:
     """How many linearly independent real eigenvectors the square matrix ``A`` has.
 
     The sum over distinct real eigenvalues of the geometric multiplicity
     ``n - rank(A - lambda I)``. Never more than ``n``, whatever the rank of
     ``A``: the zero matrix has rank 0 and ``n`` independent eigenvectors.
+
+    In floating point a repeated eigenvalue of a defective matrix comes back
+    split, often into a complex pair (``[[1, -1], [4, 5]]`` has the double
+    eigenvalue 3 and one eigenvector; ``eigvals`` gives ``3 +- 3e-8 i``).
+    So the computed eigenvalues are first grouped (``_eigenvalue_clusters``);
+    a group whose mean is real is one real eigenvalue of algebraic
+    multiplicity ``m`` (its size). Its geometric multiplicity ``k`` (between
+    1 and ``m``) is read from the ``m + 1`` smallest singular values of
+    ``A - lambda I``: ``k`` of them are rounding-sized, and the largest
+    ratio between neighbours marks where they end. Differences below about
+    ``1e-7 ||A||`` are treated as rounding, so a matrix that close to one with
+    another count may get that count. Meant for small matrices (the grouping
+    costs ``O(n^4)``); the tests compare it with exact arithmetic (sympy).
 
     >>> independent_eigenvector_count(np.zeros((2, 2)))    # rank 0
     2
@@ -76,19 +119,30 @@ def independent_eigenvector_count(A: ArrayLike, tol: float = 1e-9) -> int:
     2
     >>> independent_eigenvector_count([[1.0, 1.0], [0.0, 1.0]])    # shear
     1
+    >>> independent_eigenvector_count([[1.0, -1.0], [4.0, 5.0]])    # double eigenvalue 3, not triangular
+    1
     >>> independent_eigenvector_count([[0.0, -1.0], [1.0, 0.0]])    # rotation by 90 degrees
     0
     """
     AA = np.asarray(A, dtype=np.float64)
     n = AA.shape[0]
-    eigenvalues = np.linalg.eigvals(AA)
-    real = np.sort(eigenvalues.real[np.abs(eigenvalues.imag) <= tol * max(1.0, np.abs(eigenvalues).max())])
-    distinct: list[float] = []
-    for value in real:
-        if not distinct or abs(value - distinct[-1]) > 1e-6 * max(1.0, abs(value)):
-            distinct.append(float(value))
-    return sum(n - int(np.linalg.matrix_rank(AA - lam * np.eye(n), tol=1e-6 * max(1.0, np.abs(AA).max())))
-               for lam in distinct)
+    scale = float(np.linalg.norm(AA, 2)) if n else 0.0
+    if scale == 0.0:
+        return n  # the zero matrix (or an empty one): every vector is an eigenvector
+    floor = 4.0 * n * np.finfo(np.float64).eps * scale  # what rounding leaves of a zero singular value
+    total = 0
+    for cluster in _eigenvalue_clusters([complex(v) for v in np.linalg.eigvals(AA)], scale):
+        lam = complex(np.mean(cluster))  # a conjugate-closed group has a real mean
+        if abs(lam.imag) > floor:
+            continue
+        m = len(cluster)
+        singular = np.sort(np.linalg.svd(AA - lam.real * np.eye(n), compute_uv=False))
+        z = np.maximum(np.append(singular, scale), floor)
+        if z[m - 1] <= floor:
+            total += m  # all m at the rounding floor: m eigenvectors
+        else:
+            total += int(np.argmax(z[1 : m + 1] / z[:m])) + 1
+    return total
 
 
 # --- Figures ---------------------------------------------------------------------

@@ -100,6 +100,25 @@ def brownian_paths(
     return times, np.concatenate([start, np.cumsum(increments, axis=1)], axis=1)
 
 
+def brownian_at(times: ArrayLike, n_paths: int, rng: Seed = None) -> NDArray[np.float64]:
+    """``W(t)`` at the given ``times`` (any order, all >= 0) on ``n_paths`` independent Brownian paths.
+
+    Returns shape ``(n_paths, len(times))``: the path is built at the sorted
+    times from independent ``N(0, dt)`` increments, then put back in order.
+
+    >>> w = brownian_at([2.0, 0.5], 100_000, rng=0)
+    >>> w.shape, bool(abs(w[:, 0].var() - 2.0) < 0.05), bool(abs(np.cov(w.T)[0, 1] - 0.5) < 0.02)
+    ((100000, 2), True, True)
+    """
+    t = np.asarray(times, dtype=np.float64)
+    order = np.argsort(t)
+    steps = np.diff(np.concatenate([[0.0], t[order]]))
+    paths = np.cumsum(_generator(rng).normal(0.0, 1.0, size=(n_paths, t.size)) * np.sqrt(steps), axis=1)
+    values = np.empty_like(paths)
+    values[:, order] = paths
+    return values
+
+
 def rescaled_walk(steps: ArrayLike, n: int, sigma: float, t: ArrayLike) -> NDArray[np.float64] | float:
     """Donsker's rescaled walk ``W^(n)_t = (1 / (sigma sqrt(n))) sum_{k <= floor(n t)} steps_k``.
 

@@ -11,8 +11,15 @@ same estimator: the lasso objective is ``||y - Xw||^2 / (2n) + alpha ||w||_1``
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative fit stopped at its iteration limit before meeting its tolerance
+    (like ``sklearn.exceptions.ConvergenceWarning``)."""
 
 
 def l1_penalty(w: ArrayLike, lam: float) -> float:
@@ -89,7 +96,10 @@ def lasso_cd(
     sets every coordinate in turn to its exact minimizer with the others
     held fixed, a soft-thresholded least-squares coefficient. It stops when
     a sweep changes no coefficient by more than ``tol`` (relative to the
-    largest one). A zero column gets the coefficient 0.
+    largest one). A zero column gets the coefficient 0. If ``max_sweeps``
+    sweeps pass without meeting ``tol``, it warns with
+    :class:`ConvergenceWarning` and returns the last iterate (as scikit-learn
+    does), so an unconverged result is never silent.
 
     >>> lasso_cd([[1.0, 0.0], [0.0, 1.0]], [2.0, 0.5], alpha=0.5).round(6)    # threshold n alpha = 1
     array([1., 0.])
@@ -102,6 +112,7 @@ def lasso_cd(
     w = np.zeros(p) if w0 is None else np.array(w0, dtype=np.float64)
     scale = np.sum(XX**2, axis=0) / n
     residual = yy - XX @ w
+    largest_change = np.inf
     for _ in range(max_sweeps):
         largest_change = 0.0
         for j in range(p):
@@ -118,6 +129,10 @@ def lasso_cd(
         residual = yy - XX @ w  # no drift from the incremental updates
         if largest_change <= tol * max(1.0, float(np.max(np.abs(w), initial=0.0))):
             break
+    else:
+        warnings.warn(f"lasso_cd did not converge in {max_sweeps} sweeps: the last sweep changed a coefficient "
+                      f"by {largest_change:.3g} (tol {tol:g}); the result is not the lasso solution",
+                      ConvergenceWarning, stacklevel=2)
     return w
 
 

@@ -43,8 +43,9 @@ fails once at the end, or at the first problem with ``GRIMOIRE_FAIL_FAST=1``.
 
 Modules: ``references`` (Markdown syntax), ``snippet_source`` (static reading
 of snippets), ``cache_key``, ``cache``, ``settings``, ``style``, ``jobs``,
-``snippet_loader`` / ``worker`` / ``tracebacks`` / ``svg`` (the worker side),
-``runner`` (the process pool), ``html``, ``reports`` and ``build`` (one
-build's figures, what ``SiteBuild`` drives). Importing this package imports
+``worker`` / ``svg`` (the worker side,
+run in the pool of ``grimoire.workers`` shared with the formula checks),
+``html``, ``reports`` and ``build`` (one build's figures, what ``SiteBuild``
+drives). Importing this package imports
 none of them, so worker processes start light.
 """

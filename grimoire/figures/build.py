@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem, ProblemLog
+from ..workers.pool import SharedPool
 from . import html as figure_html
 from . import jobs
 from .cache import FigureCache
@@ -31,7 +32,6 @@ from .cache_key import figure_key
 from .jobs import DrawJob, DrawOutcome
 from .references import FigureTarget, SourceReference, find_references, parse_target
 from .reports import figure_problem, warning_problem
-from .runner import DrawQueue
 from .settings import FigureSettings
 from .snippet_source import SnippetIndex
 from .style import style_path
@@ -77,13 +77,17 @@ class FigureBuild:
     settings: FigureSettings = field(default_factory=FigureSettings)
     # (module path, line, page site path) -> link to the source, or None for a plain label
     source_href: Callable[[str, int | None, str], str] | None = None
+    pool: SharedPool | None = None  # shared with the formula checks; made from settings when None
+    # Failed outcomes by cache key, kept across `mkdocs serve` rebuilds: a failing function is not
+    # run again until its key changes (what it wrote could otherwise trigger rebuild after rebuild).
+    failures: dict[str, DrawOutcome] | None = None
 
     def __post_init__(self) -> None:
         self.index = SnippetIndex(self.root)
         self.cache = FigureCache(self.cache_dir)
         self.style = style_path(self.root)
         self.stats = FigureStats()
-        self._queue: DrawQueue | None = None
+        self._own_pool = self.pool is None
         self._plans: dict[str, _Plan] = {}
         self._sources: dict[str, list[SourceReference]] = {}
         self._placements: dict[int, _Placement] = {}
@@ -199,9 +203,8 @@ class FigureBuild:
         )
 
     def close(self, kill: bool = True) -> None:
-        queue, self._queue = self._queue, None
-        if queue is not None:
-            queue.close(kill=kill)
+        if self._own_pool and self.pool is not None:
+            self.pool.close(kill=kill)
 
     # -- planning and drawing -------------------------------------------------
 
@@ -236,9 +239,14 @@ class FigureBuild:
         if plan.svg is not None:
             self.stats.cached += 1
             return plan
-        if self._queue is None:
-            self._queue = DrawQueue(self.settings.workers, grace=self.settings.grace)
-        self._queue.submit(
+        remembered = self.failures.get(plan.key) if self.failures is not None else None
+        if remembered is not None:
+            plan.outcome = remembered
+            self.stats.failed += 1
+            return plan
+        if self.pool is None:
+            self.pool = SharedPool(self.settings.workers, grace=self.settings.grace)
+        self.pool.get().submit(
             DrawJob(
                 key=plan.key,
                 root=str(self.root),
@@ -255,8 +263,8 @@ class FigureBuild:
         if not plan.queued or plan.key is None:
             return plan
         plan.queued = False
-        assert self._queue is not None
-        outcome = self._queue.result(plan.key)
+        assert self.pool is not None
+        outcome = self.pool.get().result(plan.key)
         plan.outcome = outcome
         if outcome.ok and outcome.svg is not None:
             plan.svg = outcome.svg
@@ -265,6 +273,8 @@ class FigureBuild:
                 self.cache.store(plan.key, outcome.svg)
         else:
             self.stats.failed += 1
+            if self.failures is not None:
+                self.failures[plan.key] = outcome
         return plan
 
 

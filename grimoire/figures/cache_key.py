@@ -26,7 +26,8 @@ from .snippet_source import SnippetIndex
 # Bump when the renderer changes its output in a way its source digest would miss.
 RENDERER_VERSION = "1"
 # Engine modules whose code runs in the worker and shapes the SVG.
-_RENDERER_MODULES = ("worker.py", "svg.py", "style.py", "snippet_loader.py", "jobs.py")
+_RENDERER_MODULES = ("figures/worker.py", "figures/svg.py", "figures/style.py", "figures/jobs.py",
+                     "workers/snippet_loader.py", "workers/sandbox.py", "workers/tracebacks.py")
 ALWAYS_VERSIONED = ("matplotlib", "numpy")
 
 
@@ -113,7 +114,7 @@ def _distributions() -> Mapping[str, list[str]]:
 
 @cache
 def renderer_version() -> str:
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     h = hashlib.sha256(RENDERER_VERSION.encode())
     for name in _RENDERER_MODULES:
         h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")

@@ -15,6 +15,7 @@ NOT_CALLABLE = "not-callable"
 WRONG_TYPE = "wrong-type"  # returned something other than a matplotlib Figure
 TIMEOUT = "timeout"
 CRASHED = "crashed"  # the worker process died
+REFUSED = "refused"  # the function tried to change a file of the project (``workers.sandbox``)
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,15 @@ class DrawJob:
     module: str  # dotted, relative to `snippets`
     function: str
     style_path: str | None  # the shared .mplstyle file, if the project has one
-    timeout: float  # seconds; enforced inside the worker (and, as a backstop, by the runner)
+    timeout: float  # seconds; enforced inside the worker (and, as a backstop, by the pool)
+
+    def execute(self) -> DrawOutcome:
+        from .worker import draw
+
+        return draw(self)
+
+    def failed(self, kind: str, message: str) -> DrawOutcome:
+        return DrawOutcome(self.key, kind, message=message)
 
 
 @dataclass(frozen=True)

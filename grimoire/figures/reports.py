@@ -73,6 +73,12 @@ def figure_problem(
             message += f" ({outcome.message})"
         detail = outcome.traceback
         hint = TIMEOUT_HINT
+    elif kind == jobs.REFUSED:
+        at = outcome.location or where_def
+        message = f"figure `{target}` tried to change a file of the project at {at}, which was refused"
+        detail = outcome.message
+        hint = ("figure functions return their Figure and write nothing; the working directory is a "
+                "scratch folder, removed after the figure is drawn")
     elif kind == jobs.CRASHED:
         message = f"figure `{target}` ({where_def}): the worker process drawing it died"
         detail = outcome.message

@@ -11,32 +11,28 @@ nothing raises out of ``draw``.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import random
-import signal
-import threading
 import time
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
-from . import jobs, snippet_loader
+from ..workers.environment import prepare_environment
+from ..workers.sandbox import JobTimeout, Watch, sandboxed
+from ..workers import snippet_loader
+from ..workers.tracebacks import clean_traceback, relative_location
+from . import jobs
 from .jobs import DrawJob, DrawOutcome
 from .style import ENFORCED_RC, theme_colors
 from .svg import clean_svg
-from .tracebacks import clean_traceback, relative_location
 
 
-class FigureTimeout(BaseException):
-    """Raised inside the figure function when its time is up (not an Exception, so
-    ``except Exception`` in a snippet cannot swallow it)."""
+# Kept as the figure-side name of the sandbox's time limit.
+FigureTimeout = JobTimeout
 
 
 def initialize() -> None:
     """Per-process set-up: one BLAS thread, ``agg`` selected before anything imports pyplot."""
-    from .preload import prepare_environment
-
     prepare_environment()
     import matplotlib
 
@@ -58,7 +54,7 @@ def draw(job: DrawJob) -> DrawOutcome:
         with (
             snippet_loader.isolated(root),
             warnings.catch_warnings(record=True) as found,
-            _time_limit(job.timeout),
+            sandboxed(root, job.timeout) as watch,
         ):
             warnings.simplefilter("always")
             try:
@@ -66,7 +62,7 @@ def draw(job: DrawJob) -> DrawOutcome:
             except FigureTimeout as exc:
                 return _failure(job, jobs.TIMEOUT, exc, root, started)
             except BaseException as exc:  # noqa: BLE001 - the author's code may raise anything
-                return _failure(job, jobs.IMPORT_FAILED, exc, root, started)
+                return _failure(job, _kind(watch, jobs.IMPORT_FAILED), exc, root, started, watch)
             function = getattr(module, job.function, None)
             if function is None:
                 return DrawOutcome(job.key, jobs.MISSING_FUNCTION, seconds=_since(started))
@@ -81,7 +77,10 @@ def draw(job: DrawJob) -> DrawOutcome:
             except FigureTimeout as exc:
                 return _failure(job, jobs.TIMEOUT, exc, root, started)
             except BaseException as exc:  # noqa: BLE001
-                return _failure(job, jobs.RAISED, exc, root, started)
+                return _failure(job, _kind(watch, jobs.RAISED), exc, root, started, watch)
+        if watch.refused:  # caught by the function itself, still not allowed
+            return DrawOutcome(job.key, jobs.REFUSED, message=watch.describe(), location=watch.refused[0][0],
+                               seconds=_since(started))
         if not isinstance(figure, Figure):
             return DrawOutcome(
                 job.key, jobs.WRONG_TYPE, message=_describe(figure), seconds=_since(started)
@@ -122,29 +121,17 @@ def _reset(style_path: str | None) -> dict[str, str]:
     return dict(theme_colors(to_hex(rc["text.color"]), cycle))
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raises ``FigureTimeout`` in the running code after ``seconds`` (main thread only;
-    elsewhere the runner's own deadline still applies)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def _on_alarm(signum, frame):  # noqa: ARG001
-        raise FigureTimeout(f"stopped after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def _kind(watch: Watch, kind: str) -> str:
+    """A refused write explains the exception that followed it."""
+    return jobs.REFUSED if watch.refused else kind
 
 
-def _failure(job: DrawJob, kind: str, exc: BaseException, root: Path, started: float) -> DrawOutcome:
+def _failure(job: DrawJob, kind: str, exc: BaseException, root: Path, started: float,
+             watch: Watch | None = None) -> DrawOutcome:
     text, location = clean_traceback(exc, root)
     message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if kind == jobs.REFUSED and watch is not None:
+        message, location = watch.describe(), watch.refused[0][0]
     return DrawOutcome(
         job.key, kind, message=message, traceback=text, location=location, seconds=_since(started)
     )

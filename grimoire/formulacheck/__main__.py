@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench:
         print(bench_table(outcomes, total))
     failed = sum(not o.ok for o in outcomes)
+    from_latex = sum(o.kind == "check" for o in outcomes)
+    share = 100.0 * from_latex / len(outcomes) if outcomes else 100.0
+    print(f"checked from their own LaTeX: {from_latex} of {len(outcomes)} ({share:.1f}%)")
     print(f"formulas: {len(outcomes) - failed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -38,15 +38,16 @@ class CompiledBinding:
 
 
 @functools.cache
-def _modules() -> tuple[tuple[str, Any], ...]:
+def _libraries() -> tuple[tuple[str, Any], ...]:
     import scipy
 
-    return (("np", np), ("numpy", np), ("math", math), ("scipy", scipy),
-            (PROJECT_PACKAGE, importlib.import_module(PROJECT_PACKAGE)))
+    return (("np", np), ("numpy", np), ("math", math), ("scipy", scipy))
 
 
 def base_namespace() -> dict[str, Any]:
-    return dict(_modules())
+    # ``snippets`` is looked up each time, never cached: a worker imports the
+    # project's snippet modules afresh for every check (workers.snippet_loader).
+    return dict(_libraries()) | {PROJECT_PACKAGE: importlib.import_module(PROJECT_PACKAGE)}
 
 
 def _dotted(node: ast.AST) -> str | None:

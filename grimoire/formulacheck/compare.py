@@ -12,8 +12,12 @@ from typing import Any
 import numpy as np
 
 
-def disagreement(left: Any, right: Any, op: str, rtol: float, atol: float) -> str | None:
-    """``None`` if ``left op right`` holds, else a sentence saying why not."""
+def disagreement(left: Any, right: Any, op: str, rtol: float, atol: float, infinite: bool = False) -> str | None:
+    """``None`` if ``left op right`` holds, else a sentence saying why not.
+
+    ``infinite``: the formula writes one side as an infinity, so equal infinities agree (a divergent
+    limit or series equal to ``+\\infty``).
+    """
     for side, v in (("left", left), ("right", right)):
         if callable(v):
             return f"the {side}-hand side is a function, not a value; apply it to arguments"
@@ -23,6 +27,8 @@ def disagreement(left: Any, right: Any, op: str, rtol: float, atol: float) -> st
         return f"the sides have different shapes: {np.shape(left)} and {np.shape(right)}"
     lhs = np.asarray(left, dtype=np.float64)
     rhs = np.asarray(right, dtype=np.float64)
+    if infinite and op in ("=", "approx") and np.all(np.isinf(lhs)) and np.all(np.isinf(rhs)):
+        return None if np.array_equal(lhs, rhs) else "the sides are infinities of opposite signs"
     for side, v in (("left", lhs), ("right", rhs)):
         if not np.all(np.isfinite(v)):
             return f"the {side}-hand side is not finite"

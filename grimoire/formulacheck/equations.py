@@ -20,6 +20,7 @@ RELATIONS = {"=": "=", ":=": "=", "equiv": "=", "approx": "approx", "le": "<=", 
              "ge": ">=", ">": ">"}
 ALIGN_ENVIRONMENTS = frozenset({"aligned", "align", "align*", "gathered", "gather", "gather*",
                                 "split", "equation", "equation*", "alignedat"})
+NESTED_ENVIRONMENTS = frozenset({"cases"})
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,17 @@ def split_rows(tokens: list[Token], locate: Locate) -> list[list[Token]]:
     """Rows of an aligned formula, without ``&``, ``\\quad`` comments and trailing punctuation."""
     rows: list[list[Token]] = [[]]
     in_comment = False
+    nested = 0  # depth inside cases, whose rows and & belong to the cases expression
     for token in tokens:
+        if token.kind == "env" and token.text.split(":", 1)[1] in NESTED_ENVIRONMENTS:
+            nested += 1 if token.text.startswith("begin:") else -1
+            if not in_comment:
+                rows[-1].append(token)
+            continue
+        if nested:
+            if not in_comment and token.kind != "quad":
+                rows[-1].append(token)
+            continue
         if token.kind == "env":
             env = token.text.split(":", 1)[1]
             if env not in ALIGN_ENVIRONMENTS:

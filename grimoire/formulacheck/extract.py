@@ -36,12 +36,13 @@ class DisplayFormula:
 
 def _comment(lines: list[str], start: int) -> tuple[str, int]:
     """The text of the HTML comment opening on ``lines[start]`` and the index of its last line."""
-    text = lines[start].strip()
+    first = lines[start].strip()
     end = start
-    while "-->" not in text[4:] and end + 1 < len(lines):
+    closed = "-->" in first[4:]
+    while not closed and end + 1 < len(lines):  # linear: only each new line is searched
         end += 1
-        text += "\n" + lines[end]
-    return text, end
+        closed = "-->" in lines[end]
+    return "\n".join([first, *lines[start + 1 : end + 1]]), end
 
 
 def _block_after(lines: list[str], after: int) -> tuple[RawBlock | None, int | None, int]:

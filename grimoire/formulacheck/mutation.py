@@ -3,8 +3,11 @@
 ``python -m grimoire.formulacheck.mutation PAGES...`` mutates every checked
 formula (sign flips, dropped minus, digit changes, dropped or shifted
 exponents, swapped fractions, dropped transposes and square roots, shifted
-and swapped subscripts, exp/log, max/min and sum/prod swaps), runs the
-check on each mutant, and prints the kill rate per page and overall with
+and swapped subscripts, exp/log, max/min and sum/prod swaps; for the
+notation of derivations: swapped integral bounds, a limit approached from
+the other side, derivatives with respect to another variable, flipped
+inequalities, E/Var and argmax/argmin swaps),
+runs the check on each mutant, and prints the kill rate per page and overall with
 the surviving mutants, which are either equivalent formulas or holes in
 the check. Bound names are never mutated (a mutated name would only test
 the closed-world rule).
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -29,7 +33,10 @@ from grimoire.formulacheck.prepare import prepare
 from grimoire.formulacheck.runner import run_check
 from grimoire.formulacheck.tokens import Token, expand_macros, tokenize
 
-BIG_OPERATORS = ("sum", "prod", "max", "min")
+BIG_OPERATORS = ("sum", "prod", "max", "min", "int", "lim", "nabla")
+FLIPS = {"le": "\\ge", "ge": "\\le", "<": "\\ge", ">": "\\le"}
+NAME_SWAPS = {"\\mathbb{E}": "\\operatorname{Var}", "\\mathbf{1}": "(1-\\mathbf{1})"}
+WORD_SWAPS = {"Var": "\\mathbb{E}", "argmax": "\\operatorname*{arg\\,min}", "argmin": "\\operatorname*{arg\\,max}"}
 SWAPS = {"exp": "log", "log": "exp", "max": "min", "min": "max", "sum": "prod", "prod": "sum"}
 UNARY_CONTEXT = ("{", "(", "[", "=", "&", ",", "\\\\", "<", ">", ":=")
 
@@ -73,7 +80,7 @@ def _editable(text: str, macros: dict[str, str], bound: list[str]) -> tuple[list
         editable.append(not (inside or in_comment or token.kind in ("env", "quad")))
     big_scripts: set[int] = set()
     for index, token in enumerate(tokens):
-        if token.is_cmd(*BIG_OPERATORS) or token.is_cmd("log"):
+        if token.is_cmd(*BIG_OPERATORS) or token.is_cmd("log") or token.kind == "word" and token.text in WORD_SWAPS:
             position = index + 1
             while position < len(tokens) and tokens[position].is_sym("_", "^"):
                 big_scripts.add(position)
@@ -89,10 +96,48 @@ def mutants(text: str, macros: dict[str, str], bound: list[str]) -> list[Mutant]
     """Every mutant of the macro-expanded formula ``text``, without duplicates."""
     tokens, editable, big_scripts = _editable(text, macros, bound)
     found: dict[str, Mutant] = {}
-    for mutant in _generate(text, tokens, editable, big_scripts):
+    generated = itertools.chain(_generate(text, tokens, editable, big_scripts),
+                                _derivative_variables(text, macros, bound))
+    for mutant in generated:
         if mutant.latex != text and mutant.latex not in found:
             found[mutant.latex] = mutant
     return list(found.values())
+
+
+def _derivative_variables(text: str, macros: dict[str, str], bound: list[str]) -> Iterator[Mutant]:
+    """``\\partial x`` -> ``\\partial y`` (and ``\\nabla_x`` -> ``\\nabla_y``, ``dx`` -> ``dy``): a derivative
+    with respect to another bound name of the formula, the first one that differs."""
+    tokens = tokenize(text)
+    substituted, _ = substitute(tokens, {bound_name(name, macros).signature: name for name in bound})
+    # Candidates: bound names that are not applied like functions, f(x).
+    names = list(dict.fromkeys(text[t.start:t.end] for i, t in enumerate(substituted) if t.kind == "bound" and not (
+        i + 1 < len(substituted) and substituted[i + 1].is_sym("("))))
+    denominators: set[int] = set()
+    for index, token in enumerate(substituted):
+        if token.is_cmd("frac") and index + 1 < len(substituted) and substituted[index + 1].is_sym("{"):
+            first_end = _script_end(substituted, index + 1)
+            if first_end + 1 < len(substituted) and substituted[first_end + 1].is_sym("{"):
+                denominators.update(range(first_end + 1, _script_end(substituted, first_end + 1) + 1))
+    variables: list[tuple[Token, Token]] = []  # (the \partial, d or \nabla; the variable's token)
+    for index, token in enumerate(substituted[:-1]):
+        after = substituted[index + 1]
+        if token.is_cmd("nabla") and after.is_sym("_") and index + 2 < len(substituted):
+            after = substituted[index + 2]
+        elif index not in denominators or not (token.is_cmd("partial") or token.kind == "name" and token.text == "d"):
+            continue
+        if after.kind == "bound":
+            variables.append((token, after))
+    differentiated = {text[t.start:t.end] for i, t in enumerate(substituted[1:], start=1)
+                      if t.kind == "bound" and substituted[i - 1].is_cmd("partial") and i - 1 not in denominators}
+    preferred = list(dict.fromkeys(text[v.start:v.end] for _, v in variables))
+    others = preferred + [name for name in names if name not in preferred and name not in differentiated]
+    for token, after in variables:
+        variable = text[after.start:after.end]
+        other = next((name for name in others if name != variable), None)
+        if other is not None:
+            where = f"at '{text[max(0, token.start - 12):after.end + 12].strip()}'"
+            yield Mutant("derivative", f"with respect to {other} instead of {variable} {where}",
+                         _edit(text, after.start, after.end, other))
 
 
 def _generate(text: str, tokens: list[Token], editable: list[bool], big: set[int]) -> Iterator[Mutant]:
@@ -126,10 +171,52 @@ def _generate(text: str, tokens: list[Token], editable: list[bool], big: set[int
             if i + 1 < len(tokens) and tokens[i + 1].is_sym("["):
                 end = next(k for k in range(i + 1, len(tokens)) if tokens[k].is_sym("]"))
             yield Mutant("sqrt", f"drop square root {where}", _edit(text, token.start, tokens[end].end, " "))
+        elif token.is_cmd("int"):
+            yield from _integral(text, tokens, i, where)
+        elif token.is_cmd("to") and i + 1 < len(tokens):
+            yield from _approach(text, tokens, i, where)
+        elif (token.kind in ("cmd", "sym") and token.text in FLIPS
+              and not (i + 1 < len(tokens) and tokens[i + 1].is_sym("}") and i in big)):
+            yield Mutant("relation", f"{token.text} -> {FLIPS[token.text]} {where}",
+                         _edit(text, token.start, token.end, FLIPS[token.text] + " "))
+        elif token.kind == "name" and token.text in NAME_SWAPS:
+            yield Mutant("operator", f"{token.text} -> {NAME_SWAPS[token.text]} {where}",
+                         _edit(text, token.start, token.end, NAME_SWAPS[token.text]))
+        elif token.kind == "word" and token.text in WORD_SWAPS:
+            yield Mutant("operator", f"{token.text} -> {WORD_SWAPS[token.text]} {where}",
+                         _edit(text, token.start, token.end, WORD_SWAPS[token.text]))
         elif token.is_sym("^") and i + 1 < len(tokens):
             yield from _superscript(text, tokens, i, i in big, where)
         elif token.is_sym("_") and i not in big and i + 1 < len(tokens):
             yield from _subscript(text, tokens, i, where)
+
+
+def _integral(text: str, tokens: list[Token], i: int, where: str) -> Iterator[Mutant]:
+    """``\\int_a^b`` -> ``\\int_b^a`` (the sign of the integral)."""
+    scripts: dict[str, tuple[int, int]] = {}
+    position = i + 1
+    while position < len(tokens) and tokens[position].is_sym("_", "^") and position + 1 < len(tokens):
+        end = _script_end(tokens, position + 1)
+        scripts[tokens[position].text] = (position + 1, end)
+        position = end + 1
+    if set(scripts) == {"_", "^"}:
+        lower, upper = (_inner(text, tokens, *scripts[key]) for key in ("_", "^"))
+        start, stop = tokens[i + 1].start, tokens[position - 1].end
+        yield Mutant("bounds", f"swap integral bounds {where}", _edit(text, start, stop, f"_{{{upper}}}^{{{lower}}}"))
+
+
+def _approach(text: str, tokens: list[Token], i: int, where: str) -> Iterator[Mutant]:
+    """``x \\to a^{+}`` -> ``x \\to a^{-}``, and a finite target a -> a + 1."""
+    sides = [k for k in range(i + 1, min(i + 6, len(tokens))) if tokens[k].is_sym("+", "-")
+             and tokens[k - 1].is_sym("^", "{")]
+    if sides:
+        side = tokens[sides[0]]
+        yield Mutant("limit", f"approach from the other side {where}",
+                     _edit(text, side.start, side.end, "-" if side.text == "+" else "+"))
+    target = tokens[i + 1]
+    if target.kind == "num":
+        yield Mutant("limit", f"target {target.text} -> {target.text}+1 {where}",
+                     _edit(text, target.start, target.end, f"({target.text}+1)"))
 
 
 def _superscript(text: str, tokens: list[Token], i: int, upper_bound: bool, where: str) -> Iterator[Mutant]:
@@ -140,6 +227,8 @@ def _superscript(text: str, tokens: list[Token], i: int, upper_bound: bool, wher
     if len(content) == 1 and (content[0].is_cmd("top") or (content[0].kind == "name" and content[0].text == "T")):
         yield Mutant("transpose", f"drop transpose {where}", _edit(text, start, stop, " "))
     elif upper_bound:
+        if inner.strip() in ("\\infty", "+\\infty", "{+}", "+", "-", "2"):
+            return  # infinity - 1 is infinity; a limit's side and \nabla^2 have their own mutants
         yield Mutant("index", f"upper bound {inner} -> {inner}-1 {where}", _edit(text, start, stop, f"^{{{inner}-1}}"))
     else:
         yield Mutant("exponent", f"drop exponent ^{{{inner}}} {where}", _edit(text, start, stop, " "))

@@ -156,3 +156,77 @@ class Relation:
 
 INDEXING_OPS = ("sum", "prod", "max", "min")
 EXPLICIT_PRODUCTS = ("cdot", "times", "odot", "*", "/")
+
+
+@dataclass(eq=False, kw_only=True)
+class Derivative(Node):
+    """``\\frac{\\partial f}{\\partial x}``, ``\\frac{d}{dx} f``, ``\\nabla_x f``: ``body`` differentiated with
+    respect to each of ``variables`` in turn (two for a second derivative or a Hessian entry). A variable is
+    a bound name (``x``), one entry of it (``x_j``), or the whole vector (a gradient or Jacobian)."""
+
+    body: Node
+    variables: list[Node] = field(default_factory=list)
+    hessian: bool = False  # \nabla^2_x f: every second derivative of a scalar f over the entries of x
+
+
+@dataclass(eq=False, kw_only=True)
+class Integral(Node):
+    """``\\int_{lower}^{upper} body \\, d variable`` over a real letter that only the integral binds."""
+
+    variable: str
+    lower: Node
+    upper: Node
+    body: Node
+
+
+@dataclass(eq=False, kw_only=True)
+class Limit(Node):
+    """``\\lim_{variable \\to target^{side}} body``; ``side`` is +, - or '' (both sides)."""
+
+    variable: str
+    target: Node
+    side: str
+    body: Node
+
+
+@dataclass(eq=False, kw_only=True)
+class Moment(Node):
+    """An expectation (E), variance (Var), covariance (Cov) or standard deviation (sd) over the random
+    variables that the check block declares."""
+
+    kind: str
+    args: list[Node] = field(default_factory=list)
+
+
+@dataclass(eq=False, kw_only=True)
+class Condition(Node):
+    """A relation used as a truth value, in ``cases``, indicators and Iverson brackets: ``a op b``."""
+
+    left: Node
+    op: str  # = ne < <= > >=
+    right: Node
+
+
+@dataclass(eq=False, kw_only=True)
+class Cases(Node):
+    """``\\begin{cases} v_1 & c_1 \\\\ v_2 & \\text{otherwise} \\end{cases}``; a missing condition is 'otherwise'."""
+
+    values: list[Node] = field(default_factory=list)
+    conditions: list[Node | None] = field(default_factory=list)
+
+
+@dataclass(eq=False, kw_only=True)
+class Indicator(Node):
+    """``\\mathbb{1}[c]``, ``\\mathbb{1}_{c}``, ``\\mathbf{1}\\{c\\}``: 1 where ``c`` holds, else 0."""
+
+    condition: Node
+
+
+@dataclass(eq=False, kw_only=True)
+class ArgOp(Node):
+    """``\\argmax_{j} body`` or ``\\argmin_{j \\in S}``: the (first) index or member of S that is best."""
+
+    op: str  # argmax or argmin
+    index: str
+    body: Node
+    domain: Node | None = None  # the set S, a vector of candidates; None: the axis the index subscripts

@@ -24,6 +24,8 @@ Value = Any
 
 def value(result: Any) -> Value:
     """Normalise a computed or returned value: floats for scalars, float64 arrays otherwise."""
+    if isinstance(result, (float, int, np.floating, np.integer)):
+        return float(result)  # the common case, without building an array
     if callable(result):
         return result
     array = np.asarray(result)
@@ -109,6 +111,16 @@ def power(base: Value, exponent: Value) -> Value:
     raise EvaluationError(
         f"cannot raise {describe(base)} to a power; index it (x_i^2), use \\odot, "
         "or use a square matrix")
+
+
+def kronecker(a: Value, b: Value) -> Value:
+    """``A \\otimes B``: the Kronecker product (numpy's ``kron``) of two matrices or two vectors."""
+    _numeric(a, b)
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return multiply(a, b, "cdot")
+    if np.ndim(a) != np.ndim(b):
+        raise EvaluationError(f"\\otimes of {describe(a)} and {describe(b)}: draw both as matrices or both as vectors")
+    return value(np.kron(a, b))
 
 
 def inverse(a: Value) -> Value:
@@ -246,6 +258,10 @@ def elementwise(name: str, a: Value, option: Value | None) -> Value:
         if np.ndim(a) == 2:
             return value(np.diag(a))
         raise EvaluationError(f"\\diag needs a vector or a matrix, got {describe(a)}")
+    if name == "rank":
+        if np.ndim(a) != 2:
+            raise EvaluationError(f"\\operatorname{{rank}} needs a matrix, got {describe(a)}")
+        return float(np.linalg.matrix_rank(a))
     if name in ("det", "tr"):
         if np.ndim(a) != 2 or np.shape(a)[0] != np.shape(a)[1]:
             raise EvaluationError(f"\\{name} needs a square matrix, got {describe(a)}")

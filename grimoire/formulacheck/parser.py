@@ -17,17 +17,21 @@ from grimoire.formulacheck.nodes import (
     BigOp, BinOp, Binom, Call, Factorial, Frac, Func, Index, Name, Neg, Node, Num, Power, Ref,
     Transpose, Tuple, Word,
 )
+from grimoire.formulacheck.notation import (
+    ARG_OPS, CONDITION_OPS, EXPECTATION_NAMES, INDICATOR_NAMES, MOMENT_WORDS, DerivationNotation,
+)
 from grimoire.formulacheck.tokens import Token
 
 PREFIX_FUNCTIONS = frozenset({"log", "exp", "sin", "cos", "tanh", "det"})
-WORD_FUNCTIONS = frozenset({"tr", "diag"})
-FACTOR_COMMANDS = PREFIX_FUNCTIONS | {"frac", "sqrt", "binom", "lfloor", "lceil", "sum", "prod", "max", "min"}
-OPERATORS = {"*": "cdot", "/": "/", "cdot": "cdot", "times": "times", "odot": "odot"}
+WORD_FUNCTIONS = frozenset({"tr", "diag", "rank"})
+FACTOR_COMMANDS = PREFIX_FUNCTIONS | {"frac", "sqrt", "binom", "lfloor", "lceil", "sum", "prod", "max", "min",
+                                      "int", "lim", "nabla"}
+OPERATORS = {"*": "cdot", "/": "/", "cdot": "cdot", "times": "times", "odot": "odot", "otimes": "otimes"}
 
 Locate = Callable[[int], Location | None]
 
 
-class Parser:
+class Parser(DerivationNotation):
     """Parser over one row of tokens; ``callables`` are bound names that are functions."""
 
     def __init__(self, tokens: list[Token], callables: set[str], locate: Locate,
@@ -144,7 +148,7 @@ class Parser:
                 continue
             split = next((i for i, t in enumerate(content) if t.is_sym("=") or t.is_cmd("ne")), len(content))
             names = [t for t in content[:split] if not t.is_sym(",")]
-            if not names or any(t.kind != "name" for t in names):
+            if not names or any(t.kind not in ("name", "bound") for t in names):
                 raise self.error(script, f"\\{token.text} needs index letters below it, like \\{token.text}_{{j=1}}",
                                  "bind summation indices with single letters, e.g. \\sum_{j=1}^{n}")
             indices = [t.text for t in names]
@@ -252,6 +256,10 @@ class Parser:
         if token.kind == "num":
             return Num(value=float(token.text), text=token.text, start=start)
         if token.kind == "name":
+            if token.text in EXPECTATION_NAMES:
+                return self.moment("E", token)
+            if token.text in INDICATOR_NAMES and (indicator := self.indicator(token)) is not None:
+                return indicator
             return Name(name=token.text, start=start)
         if token.kind == "bound":
             return Ref(key=token.text, callable=token.text in self.callables,
@@ -259,7 +267,13 @@ class Parser:
         if token.kind == "word":
             if token.text in WORD_FUNCTIONS:
                 return self.prefix_function(token.text, start)
+            if token.text in MOMENT_WORDS:
+                return self.moment(MOMENT_WORDS[token.text], token)
+            if token.text in ARG_OPS:
+                return self.arg_operator(token.text, token)
             return Word(text=token.text, start=start)
+        if token.kind == "env" and token.text == "begin:cases":
+            return self.cases(token)
         if token.is_sym("(", "[", "{"):
             closer = {"(": ")", "[": "]", "{": "}"}[token.text]
             saved, self.bars = self.bars, []
@@ -270,6 +284,9 @@ class Parser:
                 items.append(self.expression())
             if (comma := self.peek()) is not None and comma.is_sym(","):
                 raise self.error(comma, "a comma outside a function call or a vector (a, b, c) cannot be evaluated")
+            if (relation := self.peek()) is not None and token.text == "[" and relation.kind in ("sym", "cmd") \
+                    and relation.text in CONDITION_OPS:
+                node = self.iverson(node)
             self.expect(closer)
             self.bars = saved
             return Tuple(items=items, start=start) if len(items) > 1 else node
@@ -289,6 +306,9 @@ class Parser:
     def command(self, token: Token) -> Node:
         name, start = token.text, token.start
         if name == "frac":
+            derivative = self.derivative_fraction(start)
+            if derivative is not None:
+                return derivative
             return Frac(numerator=self.group_argument(), denominator=self.group_argument(), start=start)
         if name == "binom":
             return Binom(n=self.group_argument(), k=self.group_argument(), start=start)
@@ -304,6 +324,12 @@ class Parser:
             return Func(name=name[1:], args=[self.delimited(name, closer, "cmd")], start=start)
         if name in PREFIX_FUNCTIONS or name in ("max", "min"):
             return self.prefix_function(name, start)
+        if name == "int":
+            return self.integral(token)
+        if name == "lim":
+            return self.limit(token)
+        if name == "nabla":
+            return self.nabla(token)
         raise self.error(token, f"the command \\{name} cannot be evaluated",
                          "bind it in the check block (NAME := python) or mark the formula nocheck")
 

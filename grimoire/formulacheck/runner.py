@@ -4,7 +4,14 @@ Each check runs as a hypothesis property over ``st.data()``: the block's
 samplers are drawn in order (sizes first, so later bounds can use them),
 bindings are evaluated, and every relation is compared at every value of
 its free indices. Hypothesis shrinks a failure to a minimal example, whose
-message names page:line, the inputs, the index position and both values.
+message names page:line, the step of the chain, the inputs, the index
+position and both values.
+
+A relation with a numerical derivative, integral, series or limit is
+compared within ``calculus.NUMERIC_RTOL``/``NUMERIC_ATOL`` (or the block's
+looser ``@tol``). A relation with a Monte Carlo moment is re-evaluated on
+``moments.BATCHES`` disjoint batches of the draws; the difference of its
+sides may be up to ``moments.Z_SCORE`` standard errors of the batch means.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import io
 import itertools
 import textwrap
 import time
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,15 +30,17 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from grimoire.formulacheck import calculus, moments
 from grimoire.formulacheck import operations as ops
 from grimoire.formulacheck.bindings import PROJECT_PACKAGE, evaluate_binding
 from grimoire.formulacheck.blocks import CheckBlock, DoctestBlock, NocheckBlock
 from grimoire.formulacheck.compare import disagreement
 from grimoire.formulacheck.errors import CheckFailure, EvaluationError, FormulaError
-from grimoire.formulacheck.evaluator import Evaluator
+from grimoire.formulacheck.evaluator import Context, Evaluator
 from grimoire.formulacheck.pages import Item
 from grimoire.formulacheck.prepare import Check, CheckedRelation, prepare
 from grimoire.formulacheck.report import failure_message
+from grimoire.formulacheck.plain_samplers import EDGE_EXAMPLES, plain_value
 from grimoire.formulacheck.samplers import strategy
 
 # Slow or large draws are expected here (matrices, many free indices); they are not test smells.
@@ -44,15 +55,24 @@ class Example:
     shown: list[tuple[str, Any]] = field(default_factory=list)  # (LaTeX name, value) for reports
 
 
-def _fail(check: Check, what: str, reason: str, example: Example,
-          indices: dict[str, int] | None = None, values: tuple[Any, Any] | None = None) -> CheckFailure:
-    return CheckFailure(failure_message(check.location, what, reason, example.shown, indices or {}, values))
+def _fail(check: Check, what: str, reason: str, example: Example, indices: dict[str, int] | None = None,
+          values: tuple[Any, Any] | None = None, step: int | None = None) -> CheckFailure:
+    return CheckFailure(failure_message(check.location, what, reason, example.shown, indices or {}, values), step)
 
 
-def draw(check: Check, data: st.DataObject) -> Example:
-    """Draw the samplers and evaluate the bindings of ``check``, in block order."""
+# pick(kind, evaluated sizes, low, high, label) -> a value: the plain draws of ``plain_samplers``.
+Pick = Callable[[str, list[Any], Any, Any, str], Any]
+
+
+def draw(check: Check, data: st.DataObject | None, pick: Pick | None = None) -> Example:
+    """Draw the samplers and evaluate the bindings of ``check``, in block order.
+
+    Values come from hypothesis (``data``) or, with ``pick``, from the plain seeded draws.
+    """
     example = Example()
     for entry in check.entries:
+        if entry.random is not None or entry.members is not None or entry.deferred:
+            continue  # drawn when a moment needs it, or evaluated for each member of a set
         try:
             if entry.sampler is not None:
                 spec = entry.sampler
@@ -60,7 +80,7 @@ def draw(check: Check, data: st.DataObject) -> Example:
                 args = [bounds.evaluate(arg) for arg in spec.args]
                 low = None if spec.low is None else bounds.evaluate(spec.low)
                 high = None if spec.high is None else bounds.evaluate(spec.high)
-                chosen = strategy(spec.kind, args, low, high)
+                chosen = strategy(spec.kind, args, low, high) if pick is None else (spec.kind, args, low, high)
             else:
                 assert entry.binding is not None
                 value = evaluate_binding(entry.binding, example.python)
@@ -71,7 +91,14 @@ def draw(check: Check, data: st.DataObject) -> Example:
             reason = str(error) if isinstance(error, EvaluationError) else f"{type(error).__name__}: {error}"
             raise _fail(check, line, f"{entry.latex} raised {reason}" if entry.binding else reason, example) from None
         if entry.sampler is not None:
-            value = data.draw(chosen, label=entry.latex)
+            if pick is None:
+                assert data is not None
+                value = data.draw(chosen, label=entry.latex)
+            else:
+                try:
+                    value = pick(*chosen, entry.latex)
+                except EvaluationError as error:
+                    raise _fail(check, f"sampler: {entry.latex} ({entry.location})", str(error), example) from None
             example.shown.append((entry.latex, value))
             example.refs[entry.key] = ops.value(value)
         example.python[entry.python] = value
@@ -90,29 +117,143 @@ def _ranges(check: Check, relation: CheckedRelation, evaluator: Evaluator) -> li
     return ranges
 
 
+def rebinder(check: Check, example: Example) -> Any:
+    """``rebind(overrides)``: the example's values with some replaced (a shifted input, a member of a set) and
+    the bindings that read them re-run."""
+    def rebind(overrides: dict[str, Any]) -> dict[str, Any]:
+        refs, python = dict(example.refs), dict(example.python)
+        changed = set()
+        for entry in check.entries:
+            if entry.key in overrides:
+                refs[entry.key] = python[entry.python] = overrides[entry.key]
+                changed.add(entry.python)
+            elif entry.binding is not None and entry.random is None and entry.binding.names & changed:
+                try:
+                    result = evaluate_binding(entry.binding, python)
+                except Exception as error:  # the implementation under test may raise anything
+                    raise EvaluationError(f"{entry.latex} := {entry.binding.source} raised "
+                                          f"{type(error).__name__}: {error} at {', '.join(overrides)} = "
+                                          f"{', '.join(map(str, overrides.values()))}") from error
+                refs[entry.key], python[entry.python] = ops.value(result), result
+                changed.add(entry.python)
+        return refs
+    return rebind
+
+
+def context_of(check: Check, example: Example) -> Context:
+    """What an example's evaluation needs beyond its values: rebinding, and its random variables."""
+    random = None
+    if check.random:
+        samples = check.options.samples or moments.DEFAULT_SAMPLES
+        samples -= samples % moments.BATCHES
+        parameters = Evaluator(example.refs, check.options.base, check.deps)
+        random = moments.RandomContext(
+            check.random, parameters.evaluate,
+            lambda code, count, seed: evaluate_binding(code, {**example.python, "samples": count, "seed": seed}),
+            samples, check.options.base)
+    members = {}
+    for entry in check.entries:
+        if entry.members is not None:
+            values = Evaluator(example.refs, check.options.base, check.deps).evaluate(entry.members)
+            if callable(values) or np.ndim(values) not in (1, 2) or np.size(values) == 0:
+                raise EvaluationError(f"the set of {entry.latex} must be a non-empty vector, or a matrix of rows")
+            members[entry.key] = [ops.value(v) for v in np.asarray(values)]
+    return Context(rebind=rebinder(check, example), random=random, members=members)
+
+
+def _monte_carlo_tolerance(check: Check, checked: CheckedRelation, context: Context, example: Example,
+                           position: dict[str, int]) -> tuple[float, str]:
+    """``moments.Z_SCORE`` standard errors of the batch means of left - right, and a sentence saying so."""
+    random = context.random
+    assert random is not None
+    size = random.samples // moments.BATCHES
+    differences = []
+    try:
+        for batch in range(moments.BATCHES):
+            random.window = slice(batch * size, (batch + 1) * size)
+            evaluator = Evaluator(example.refs, check.options.base, check.deps, context)
+            evaluator.indices, evaluator.index_names = dict(position), set(checked.free)
+            left = evaluator.evaluate(checked.relation.left)
+            right = evaluator.evaluate(checked.relation.right)
+            differences.append(np.asarray(left, dtype=np.float64) - np.asarray(right, dtype=np.float64))
+    finally:
+        random.window = slice(None)
+    error = float(np.max(np.std(np.stack(differences), axis=0, ddof=1))) / np.sqrt(moments.BATCHES)
+    atol = moments.Z_SCORE * error
+    return atol, (f"Monte Carlo over {random.samples} draws: tolerance {moments.Z_SCORE:g} standard errors "
+                  f"of {moments.BATCHES} batch means = {atol:.3g}")
+
+
 def check_example(check: Check, example: Example) -> None:
     """Compare every relation of ``check`` on one drawn example, at every free-index value."""
-    evaluator = Evaluator(example.refs, check.options.base, check.deps)
+    context = context_of(check, example)
+    evaluator = Evaluator(example.refs, check.options.base, check.deps, context)
     for checked in check.relations:
         relation = checked.relation
         position: dict[str, int] = {}
         evaluator.indices, evaluator.index_names = {}, set(checked.free)
-        atol = max(check.options.atol, checked.approx_atol or 0.0)
+        what = (f"step {checked.step} of {checked.steps}: {checked.text}" if checked.steps > 1
+                else f"relation: {checked.text}")
         try:
             for combination in itertools.product(*_ranges(check, checked, evaluator)):
                 position = dict(zip(checked.free, combination))
                 evaluator.indices = dict(position)
+                context.numeric.clear()
+                if context.random is not None:
+                    context.random.used_monte_carlo = False
+                    evaluator.cache.clear()  # a cached moment would hide that this relation uses Monte Carlo
                 left, right = evaluator.evaluate(relation.left), evaluator.evaluate(relation.right)
-                reason = disagreement(left, right, relation.op, check.options.rtol, atol)
+                rtol = check.options.rtol
+                atol = max(check.options.atol, checked.approx_atol or 0.0)
+                if context.numeric:
+                    rtol, atol = max(rtol, calculus.NUMERIC_RTOL), max(atol, calculus.NUMERIC_ATOL)
+                note = ""
+                if context.random is not None and context.random.used_monte_carlo:
+                    spread, note = _monte_carlo_tolerance(check, checked, context, example, position)
+                    atol = max(atol, spread)
+                reason = disagreement(left, right, relation.op, rtol, atol, checked.infinite)
                 if reason:
-                    raise _fail(check, f"relation: {checked.text}", reason, example, position, (left, right))
+                    raise _fail(check, what, reason + (f"; {note}" if note else ""), example, position,
+                                (left, right), checked.step)
         except (EvaluationError, ArithmeticError) as error:
             # A division by zero in the formula's own arithmetic is a failed example, not a crash.
-            raise _fail(check, f"relation: {checked.text}", f"cannot evaluate: {error}", example, position) from None
+            raise _fail(check, what, f"cannot evaluate: {error}", example, position, step=checked.step) from None
 
 
 def run_check(check: Check, examples: int | None = None, shrink: bool = True) -> None:
-    """Raise ``CheckFailure`` (with a minimal example when ``shrink``) unless the check holds."""
+    """Raise ``CheckFailure`` (with a minimal example when ``shrink``) unless the check holds.
+
+    The examples are first drawn plainly (``plain_samplers``: seeded, edges
+    first, ~20x cheaper than hypothesis's engine); only when one fails does
+    hypothesis search again and shrink, for a minimal counterexample. If
+    hypothesis finds none, the plain failure is reported as it is.
+    """
+    try:
+        run_plain(check, examples)
+    except CheckFailure as plain:
+        try:
+            run_hypothesis(check, examples, shrink)
+        except CheckFailure:
+            raise
+        raise plain from None
+
+
+def run_plain(check: Check, examples: int | None = None) -> None:
+    """Raise ``CheckFailure`` unless the check holds on the plain seeded examples."""
+    count = examples or check.options.examples
+    rng = np.random.default_rng(zlib.crc32(f"{check.location}".encode()))
+    for number in range(count):
+        edge = number if number < EDGE_EXAMPLES else None
+
+        def pick(kind: str, args: list[Any], low: Any, high: Any, label: str) -> Any:  # noqa: ARG001
+            return plain_value(kind, args, low, high, rng, edge)
+
+        with np.errstate(all="ignore"):
+            check_example(check, draw(check, None, pick))
+
+
+def run_hypothesis(check: Check, examples: int | None = None, shrink: bool = True) -> None:
+    """Raise ``CheckFailure`` unless the check holds on hypothesis's examples (shrunk when ``shrink``)."""
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
 
     @settings(max_examples=examples or check.options.examples, deadline=None, derandomize=True,
@@ -126,7 +267,7 @@ def run_check(check: Check, examples: int | None = None, shrink: bool = True) ->
     try:
         holds()
     except CheckFailure as failure:
-        raise CheckFailure(str(failure)) from None
+        raise CheckFailure(str(failure), failure.step) from None
 
 
 def run_doctest(block: DoctestBlock) -> None:
@@ -153,6 +294,7 @@ class Outcome:
     ok: bool
     message: str
     seconds: float
+    step: int | None = None  # the failing step of a chain (1-based), when a relation failed
 
 
 MISSING_HINT = ("add <!-- check ... --> after it, <!-- check-doctest ... --> for a statistical claim, "
@@ -177,7 +319,8 @@ def run_item(item: Item, macros: dict[str, str], examples: int | None = None) ->
         message = block.reason if isinstance(block, NocheckBlock) else ""
         return Outcome(item.id, kind, True, message, time.perf_counter() - started)
     except (FormulaError, CheckFailure) as error:
-        return Outcome(item.id, kind, False, str(error), time.perf_counter() - started)
+        step = error.step if isinstance(error, CheckFailure) else None
+        return Outcome(item.id, kind, False, str(error), time.perf_counter() - started, step)
 
 
 def check_item(item: Item, macros: dict[str, str]) -> None:

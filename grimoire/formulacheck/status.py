@@ -10,14 +10,14 @@ reason of a nocheck.
 from __future__ import annotations
 
 import ast
-import importlib
-import inspect
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grimoire.figures.snippet_source import SnippetIndex
 from grimoire.formulacheck.bindings import PROJECT_PACKAGE, dotted_names
-from grimoire.formulacheck.blocks import Binding, CheckBlock, DoctestBlock, NocheckBlock, Sampler
+from grimoire.formulacheck.blocks import Binding, CheckBlock, DoctestBlock, NocheckBlock, RandomVariable, Sampler
 from grimoire.formulacheck.pages import items_of_text, project_root
 from grimoire.formulacheck.tokens import STYLES, WORDS
 
@@ -58,7 +58,14 @@ def readable(latex: str) -> str:
     return re.sub(r"[{}]", "", text).strip()
 
 
-def describe_sampler(sampler: Sampler) -> str:
+def describe_sampler(sampler: Sampler | RandomVariable) -> str:
+    if isinstance(sampler, RandomVariable):
+        names = ", ".join(readable(n) for n in sampler.names)
+        if sampler.family is None:
+            return f"{names} drawn by the project code {sampler.python}"
+        shape = f" ({sampler.shape} of {' × '.join(readable(a) for a in sampler.shape_args)}, iid entries)" \
+            if sampler.shape else ""
+        return f"{names} ~ {sampler.family}({', '.join(readable(p) for p in sampler.parameters)}){shape}"
     name = readable(sampler.name)
     args = [readable(arg) for arg in sampler.args]
     low, high = readable(sampler.low or ""), readable(sampler.high or "")
@@ -74,28 +81,46 @@ def describe_sampler(sampler: Sampler) -> str:
         "simplex": f"{name} a probability vector of length {args[0]}",
         "invertible": f"{name} an invertible {args[0]} × {args[0]} matrix",
         "spd": f"{name} a symmetric positive definite {args[0]} × {args[0]} matrix",
+        "ints": f"{name} a vector of {args[0]} whole numbers in {low}..{high}",
+        "distinct": f"{name} a vector of {args[0]} distinct whole numbers in {low}..{high}",
     }[sampler.kind]
 
 
 def describe_domain(block: CheckBlock) -> str:
-    parts = [describe_sampler(entry) for entry in block.entries if isinstance(entry, Sampler)]
+    parts = [describe_sampler(entry) for entry in block.entries if isinstance(entry, (Sampler, RandomVariable))]
     parts += [f"{readable(r.name)} ∈ {readable(r.low)}..{readable(r.high)}" for r in block.options.indices]
     return ", ".join(parts) or FIXED
 
 
-def implementation(dotted: str) -> Implementation | None:
-    """Resolve ``snippets.module.function`` to its source location; ``None`` if it is not a function."""
-    module_name, _, attribute = dotted.rpartition(".")
-    try:
-        target = getattr(importlib.import_module(module_name), attribute)
-        source = inspect.getsourcefile(target)
-        line = inspect.getsourcelines(target)[1]
-    except (ImportError, AttributeError, TypeError, OSError):
+def implementation(dotted: str, root: Path | None = None) -> Implementation | None:
+    """Where ``snippets.module.function`` is defined, read from the source without importing it.
+
+    The build never imports a snippet module in its own process (they run in
+    workers), so the link comes from the module's text. ``None`` when no
+    snippet module matches; the line is ``None`` for a name that is not a
+    top-level ``def``.
+    """
+    index = _snippet_index(root or project_root())
+    parts = dotted.split(".")
+    if parts[0] != PROJECT_PACKAGE:
         return None
-    path = Path(source).resolve() if source else None
-    root = project_root().resolve()
-    shown = path.relative_to(root).as_posix() if path and path.is_relative_to(root) else (str(path) if path else None)
-    return Implementation(dotted, shown, line)
+    for cut in range(len(parts) - 1, 0, -1):
+        module = index.module(".".join(parts[1:cut]))
+        if module is None or not module.syntax_ok or cut == 1:
+            continue
+        attribute = parts[cut] if cut < len(parts) else ""
+        return Implementation(dotted, module.rel_path, module.functions.get(attribute))
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _snippet_index(root: Path) -> SnippetIndex:
+    return SnippetIndex(root)
+
+
+def clear_source_index() -> None:
+    """Forget the snippet sources read so far (a new build reads them afresh)."""
+    _snippet_index.cache_clear()
 
 
 def _doctest_names(source: str) -> list[str]:
@@ -109,12 +134,12 @@ def _doctest_names(source: str) -> list[str]:
     return names + [d for d in dotted_names(tree) if d.split(".")[0] == PROJECT_PACKAGE]
 
 
-def _implementations(dotted: list[str]) -> tuple[Implementation, ...]:
-    found = [implementation(name) for name in dict.fromkeys(dotted)]
+def _implementations(dotted: list[str], root: Path | None = None) -> tuple[Implementation, ...]:
+    found = [implementation(name, root) for name in dict.fromkeys(dotted)]
     return tuple(item for item in found if item is not None)
 
 
-def formula_statuses(text: str, path: str = "<page>") -> list[FormulaStatus]:
+def formula_statuses(text: str, path: str = "<page>", root: Path | None = None) -> list[FormulaStatus]:
     """Per display formula of the Markdown ``text``: line, status, implementations, domain, reason."""
     statuses: list[FormulaStatus] = []
     for item in items_of_text(text, path):
@@ -127,11 +152,11 @@ def formula_statuses(text: str, path: str = "<page>") -> list[FormulaStatus]:
         elif isinstance(block, NocheckBlock):
             statuses.append(FormulaStatus(line, NOCHECK, (), "", block.reason))
         elif isinstance(block, DoctestBlock):
-            statuses.append(FormulaStatus(line, DOCTEST, _implementations(_doctest_names(block.source)), "", None))
+            statuses.append(FormulaStatus(line, DOCTEST, _implementations(_doctest_names(block.source), root), "", None))
         else:
-            dotted = [d for entry in block.entries if isinstance(entry, Binding)
-                      for d in _binding_names(entry.python)]
-            statuses.append(FormulaStatus(line, CHECKED, _implementations(dotted), describe_domain(block), None))
+            dotted = [d for entry in block.entries if isinstance(entry, Binding) or
+                      isinstance(entry, RandomVariable) and entry.python for d in _binding_names(entry.python or "")]
+            statuses.append(FormulaStatus(line, CHECKED, _implementations(dotted, root), describe_domain(block), None))
     return statuses
 
 

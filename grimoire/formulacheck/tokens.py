@@ -33,7 +33,7 @@ DROPPED = frozenset(
 ALIASES = {
     "dfrac": "frac", "tfrac": "frac", "ln": "log", "leq": "le", "geq": "ge", "neq": "ne",
     "intercal": "top", "lt": "<", "gt": ">", "ast": "*", "coloneqq": ":=", "leqslant": "le",
-    "geqslant": "ge", "cdotp": "cdot",
+    "geqslant": "ge", "cdotp": "cdot", "rightarrow": "to", "mathds": "mathbb",
 }
 NORM_BARS = frozenset({"|", "Vert", "lVert", "rVert"})
 ABS_BARS = frozenset({"vert", "lvert", "rvert", "mid"})

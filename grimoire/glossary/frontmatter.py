@@ -2,20 +2,31 @@
 
 Glossary and derivation pages declare ``title`` and ``summary`` (required),
 and ``aliases``, ``tags``, ``related`` (lists of strings). Keys Material for
-MkDocs itself reads are allowed too. Anything else is an error naming the file,
-the line and the key, with the closest valid key when it looks misspelt.
+MkDocs itself reads are allowed too, each checked for the type Material
+expects. Anything else is an error naming the file, the line and the key, with
+the closest valid key when it looks misspelt.
+
+A problem in one key never costs the others: the page keeps its title,
+aliases and tags when, say, an unknown key sits beside them, so one typo is
+one problem and not one more per reference to an alias. The YAML is read with
+bounds (size, no aliases; see ``grimoire.yaml_text``), and the front matter is
+found exactly as MkDocs finds it, so reported lines match what MkDocs renders.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import yaml
 
 from ..problems import Problem
+from ..yaml_text import error_line, error_text, load_bounded
 
+MAX_FRONT_MATTER_CHARS = 32 * 1024
 REQUIRED = ("title", "summary")
 LISTS = ("aliases", "tags", "related")
 # Keys Material for MkDocs reads from front matter, accepted as they are.
@@ -23,6 +34,41 @@ MATERIAL_KEYS = ("description", "hide", "icon", "search", "status", "template", 
 KNOWN = REQUIRED + LISTS + MATERIAL_KEYS
 # A sentence end followed by a capital: the summary has a second sentence.
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+# The same pattern MkDocs uses (mkdocs.utils.meta), so both agree on where the body starts.
+_MKDOCS_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+HIDDEN_PARTS = ("navigation", "toc", "footer", "tags", "feedback", "path")
+_NAME = re.compile(r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*$")  # icons, statuses: no "..", no markup
+_TEMPLATE = re.compile(r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*\.html$")
+
+
+def is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def is_text_list(value: object, allowed: tuple[str, ...] | None = None) -> bool:
+    return isinstance(value, list) and all(
+        is_text(v) and (allowed is None or v in allowed) for v in value
+    )
+
+
+def _is_search(value: object) -> bool:
+    if not isinstance(value, dict) or not set(value) <= {"exclude", "boost"}:
+        return False
+    boost = value.get("boost", 1)
+    return isinstance(value.get("exclude", False), bool) and isinstance(boost, (int, float)) and not isinstance(boost, bool)
+
+
+# What Material accepts for each of its keys, and how to write it.
+MATERIAL_TYPES: dict[str, tuple[Callable[[object], bool], str]] = {
+    "description": (is_text, "one line of text"),
+    "subtitle": (is_text, "one line of text"),
+    "hide": (lambda v: is_text_list(v, HIDDEN_PARTS), f"a list of parts to hide: {', '.join(HIDDEN_PARTS)}"),
+    "icon": (lambda v: isinstance(v, str) and bool(_NAME.match(v)), "an icon name such as material/sigma"),
+    "status": (lambda v: isinstance(v, str) and bool(_NAME.match(v)), "a status name such as new"),
+    "template": (lambda v: isinstance(v, str) and bool(_TEMPLATE.match(v)), "a template file such as main.html"),
+    "comments": (lambda v: isinstance(v, bool), "true or false"),
+    "search": (_is_search, "a mapping such as {exclude: true} or {boost: 2}"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,48 +82,64 @@ class PageMeta:
     # 1-based source line of each key, for later messages (e.g. an unknown related term)
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     related_lines: tuple[int, ...] = ()
+    alias_lines: tuple[int, ...] = ()
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
     """The YAML between the leading ``---`` lines, and the body's first line number."""
-    if not text.startswith("---"):
+    m = _MKDOCS_FRONT_MATTER.match(text)
+    if m is None:
         return None, 1
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return None, 1
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            return "\n".join(lines[1:i]), i + 2
-    return None, 1
+    return m.group(1).removesuffix("\n"), m.group(0).count("\n") + 1
 
 
 def body_first_line(text: str) -> int:
     """The source line of the first line of the Markdown MkDocs hands to plugins.
 
-    MkDocs drops the front matter and the blank lines after it.
+    MkDocs drops the front matter and the empty lines after it.
     """
     yaml_text, body_line = split_front_matter(text)
     if yaml_text is None:
         return 1
     rest = text.split("\n")[body_line - 1 :]
-    blank = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
+    blank = next((i for i, line in enumerate(rest) if line), len(rest))
     return body_line + blank
 
 
+def without_front_matter(markdown: str, source: str) -> str:
+    """``markdown`` without the page's front matter when MkDocs left it in.
+
+    MkDocs keeps front matter it cannot read (invalid YAML) as page text;
+    the problem is reported from ``read_meta``, and the page should neither
+    show the YAML nor shift the lines of every later problem.
+    """
+    m = _MKDOCS_FRONT_MATTER.match(source)
+    if m is not None and markdown.startswith(m.group(0)):
+        return markdown[m.end() :].lstrip("\n")
+    return markdown
+
+
 def read_meta(path: str, text: str) -> tuple[PageMeta | None, list[Problem]]:
-    """The page's checked front matter, or the problems that stop it being read."""
+    """The page's front matter, as much of it as is valid, and its problems.
+
+    None when there is no front matter or it is not a YAML mapping at all.
+    """
     yaml_text, _ = split_front_matter(text)
     if yaml_text is None:
         return None, [
             Problem(path, 1, "page has no front matter", hint="start the page with ---, title:, summary:, ---")
         ]
     try:
-        node = yaml.compose(yaml_text)
-        data = yaml.safe_load(yaml_text) or {}
+        data, node = load_bounded(yaml_text, MAX_FRONT_MATTER_CHARS)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        return None, [Problem(path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")]
+        return None, [
+            Problem(
+                path,
+                error_line(exc, first_line=2),
+                f"front matter is not valid YAML: {error_text(exc)}",
+                hint="quote text holding ': ' or starting with [ { * & ! | > ' \" % @",
+            )
+        ]
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         return None, [Problem(path, 2, "front matter must be a mapping of keys to values")]
 
@@ -89,25 +151,36 @@ def read_meta(path: str, text: str) -> tuple[PageMeta | None, list[Problem]]:
             problems.append(
                 Problem(
                     path,
-                    lines.get(str(key)),
+                    lines.get(str(key), 2),
                     f"unknown front matter key '{key}'",
                     hint=f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(KNOWN)}",
                 )
             )
+        elif key in MATERIAL_TYPES and not MATERIAL_TYPES[key][0](data[key]):
+            problems.append(
+                Problem(
+                    path,
+                    lines.get(str(key), 2),
+                    f"'{key}' must be {MATERIAL_TYPES[key][1]}, got {type(data[key]).__name__}",
+                )
+            )
+    text_values: dict[str, str] = {}
     for key in REQUIRED:
         value = data.get(key)
         if value is None:
-            problems.append(Problem(path, 1, f"front matter lacks '{key}'", hint=f"add a line '{key}: ...'"))
-        elif not isinstance(value, str) or not value.strip():
+            problems.append(Problem(path, 2, f"front matter lacks '{key}'", hint=f"add a line '{key}: ...'"))
+        elif not is_text(value):
             problems.append(
-                Problem(path, lines.get(key), f"'{key}' must be non-empty text, got {type(value).__name__}")
+                Problem(path, lines.get(key, 2), f"'{key}' must be non-empty text, got {type(value).__name__}")
             )
-    summary = data.get("summary")
-    if isinstance(summary, str) and _SECOND_SENTENCE.search(summary):
+        else:
+            text_values[key] = value
+    summary = text_values.get("summary")
+    if summary is not None and _SECOND_SENTENCE.search(summary):
         problems.append(
             Problem(
                 path,
-                lines.get("summary"),
+                lines.get("summary", 2),
                 "the summary has more than one sentence",
                 hint="hover cards and search show it whole: keep one plain sentence, move the rest into the page",
             )
@@ -115,33 +188,32 @@ def read_meta(path: str, text: str) -> tuple[PageMeta | None, list[Problem]]:
     lists: dict[str, tuple[str, ...]] = {}
     for key in LISTS:
         value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        if not is_text_list(value):
             problems.append(
                 Problem(
                     path,
-                    lines.get(key),
+                    lines.get(key, 2),
                     f"'{key}' must be a list of text items",
                     hint=f"write it as {key}: [first, second]",
                 )
             )
             value = []
         lists[key] = tuple(v.strip() for v in value)
-    if problems:
-        return None, problems
 
-    related_lines = _item_lines(node, "related")
+    slug = PurePosixPath(path).stem
     return (
         PageMeta(
             path=path,
-            title=data["title"].strip(),
-            summary=" ".join(data["summary"].split()),
+            title=text_values.get("title", slug).strip(),
+            summary=" ".join(text_values.get("summary", "").split()),
             aliases=lists["aliases"],
             tags=lists["tags"],
             related=lists["related"],
             lines=lines,
-            related_lines=related_lines,
+            related_lines=_item_lines(node, "related"),
+            alias_lines=_item_lines(node, "aliases"),
         ),
-        [],
+        problems,
     )
 
 

@@ -85,7 +85,7 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
         if formula is not None:
             glossary.formulas[term.slug] = formula
         for ref in find_references(body):
-            target = registry.resolve(ref.target)
+            target = None if ref.malformed else registry.resolve(ref.target)
             if target is not None and target is not term:
                 referrers = glossary.backlinks.setdefault(target.slug, [])
                 if term not in referrers:

@@ -13,19 +13,51 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..markdown_text import blank, blank_code
+from ..markdown_text import blank_code, blank_spans
 from ..problems import Problem
 from .registry import Term, TermRegistry
 
-REFERENCE = re.compile(r"\[\[(?P<target>[^\[\]|\n]+?)(?:\|(?P<text>[^\[\]\n]+?))?\]\]")
+MAX_PROBLEMS_PER_PAGE = 20  # then one problem counts the rest: a log of 70,000 helps no one
+# Anything in double brackets on one line; an empty target or text is reported, not ignored.
+REFERENCE = re.compile(r"\[\[(?P<inner>[^\[\]\n]*)\]\]")
 
-# Besides code, regions where [[...]] is not a reference, blanked before searching.
-_OPAQUE = re.compile(
-    r"<!--.*?-->"  # HTML comments (check blocks)
-    r"|\$\$.*?\$\$"  # display math
-    r"|(?<![\\$])\$[^$\n]+?(?<!\\)\$",  # inline math
-    re.DOTALL,
-)
+# Besides code, regions where [[...]] is not a reference, blanked before searching:
+# HTML comments (check blocks), display math and inline math ("$" not after "\\" or "$").
+_OPENER = re.compile(r"<!--|\$\$|(?<![\\$])\$")
+_INLINE_BODY = re.compile(r"[^$\n]*")
+
+
+def opaque_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each comment and formula, in one pass.
+
+    A comment or display formula that never closes is not one; once a closer
+    is known to be missing, later openers do not search for it again, so an
+    unclosed ``<!--`` repeated down a long page costs linear time.
+    """
+    spans: list[tuple[int, int]] = []
+    unclosed_after: dict[str, int] = {}  # closer -> an offset after which it does not occur
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        opener = m.group()
+        end = -1
+        if opener == "$":
+            stop = _INLINE_BODY.match(text, m.end()).end()
+            if stop < len(text) and text[stop] == "$" and stop > m.end() and text[stop - 1] != "\\":
+                end = stop + 1
+        else:
+            closer = "-->" if opener == "<!--" else "$$"
+            if m.end() < unclosed_after.get(closer, len(text) + 1):
+                found = text.find(closer, m.end())
+                if found < 0:
+                    unclosed_after[closer] = m.end()
+                else:
+                    end = found + len(closer)
+        if end < 0:
+            pos = m.start() + 1
+        else:
+            spans.append((m.start(), end))
+            pos = end
+    return spans
 
 
 @dataclass(frozen=True)
@@ -35,15 +67,20 @@ class Reference:
     line: int  # 1-based, within the text given
     target: str
     text: str
+    malformed: bool = False  # "[[]]", "[[|x]]" or "[[x|]]"
 
 
 def find_references(markdown: str) -> list[Reference]:
-    prose = _OPAQUE.sub(blank, blank_code(markdown))
+    code_free = blank_code(markdown)
+    prose = blank_spans(code_free, opaque_spans(code_free))
     found = []
+    line, counted = 1, 0
     for m in REFERENCE.finditer(prose):
-        target = m.group("target").strip()
-        text = (m.group("text") or target).strip()
-        found.append(Reference(m.start(), m.end(), prose.count("\n", 0, m.start()) + 1, target, text))
+        target, bar, text = m.group("inner").partition("|")
+        target, text = target.strip(), (text if bar else target).strip()
+        line += prose.count("\n", counted, m.start())  # counted once, however many references
+        counted = m.start()
+        found.append(Reference(m.start(), m.end(), line, target, text, malformed=not (target and text)))
     return found
 
 
@@ -80,10 +117,24 @@ def link_terms(
     problems: list[Problem] = []
     pieces: list[str] = []
     last = 0
+    unreported = 0
     for ref in find_references(markdown):
-        term = registry.resolve(ref.target)
+        if len(problems) >= MAX_PROBLEMS_PER_PAGE and (ref.malformed or registry.resolve(ref.target) is None):
+            unreported += 1
+            continue  # left as written
+        term = None if ref.malformed else registry.resolve(ref.target)
         pieces.append(markdown[last : ref.start])
-        if term is None:
+        if ref.malformed:
+            problems.append(
+                Problem(
+                    path,
+                    first_line + ref.line - 1,
+                    f"empty term reference {markdown[ref.start : ref.end]}",
+                    hint="write [[term]] or [[term|link text]], both parts non-empty",
+                )
+            )
+            pieces.append(markdown[ref.start : ref.end])
+        elif term is None:
             problems.append(unknown_reference(path, first_line + ref.line - 1, ref, registry))
             pieces.append(markdown[ref.start : ref.end])
         else:
@@ -91,4 +142,8 @@ def link_terms(
             pieces.append(link_for(term, ref.text, from_src_uri))
         last = ref.end
     pieces.append(markdown[last:])
+    if unreported:
+        problems.append(
+            Problem(path, problems[-1].line, f"{unreported} more term references like these (not listed)")
+        )
     return "".join(pieces), problems

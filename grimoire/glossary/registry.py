@@ -48,25 +48,41 @@ class TermRegistry:
         self._by_key: dict[str, Term] = {}
         self._spelling: dict[str, str] = {}  # key -> a name as written, for suggestions
         self.problems: list[Problem] = []
-        for term in self.terms:
-            for name in term.names:
-                self._claim(name, term)
+        self._claim_all()
 
-    def _claim(self, name: str, term: Term) -> None:
-        key = normalize(name)
-        owner = self._by_key.get(key)
-        if owner is None:
-            self._by_key[key] = term
-            self._spelling[key] = name
-        elif owner is not term:
-            self.problems.append(
-                Problem(
-                    term.meta.path,
-                    term.meta.lines.get("aliases") if name in term.meta.aliases else term.meta.lines.get("title"),
-                    f"'{name}' names two pages: {owner.meta.path} and {term.meta.path}",
-                    hint="keep the name on one page and remove it from the other's aliases",
+    def _claim_all(self) -> None:
+        """Gives each name to one page; every later claim on it is one problem at its own line.
+
+        Titles and slugs are claimed before aliases, each in file order, so
+        an alias that repeats another page's title is the one reported.
+        """
+        claims: list[tuple[int, str, str, Term, int | None]] = []
+        for term in self.terms:
+            title_line = term.meta.lines.get("title")
+            claims += [(0, term.src_uri, term.meta.title, term, title_line), (0, term.src_uri, term.slug, term, title_line)]
+            for i, alias in enumerate(term.meta.aliases):
+                lines = term.meta.alias_lines
+                claims.append((1, term.src_uri, alias, term, lines[i] if i < len(lines) else term.meta.lines.get("aliases")))
+        claims.sort(key=lambda claim: claim[:2])
+        reported: set[tuple[str, str]] = set()
+        for _, _, name, term, line in claims:
+            key = normalize(name)
+            if not key:
+                continue
+            owner = self._by_key.get(key)
+            if owner is None:
+                self._by_key[key] = term
+                self._spelling[key] = name
+            elif owner is not term and (term.src_uri, key) not in reported:
+                reported.add((term.src_uri, key))
+                self.problems.append(
+                    Problem(
+                        term.meta.path,
+                        line,
+                        f"'{name}' names two pages: {owner.meta.path} and {term.meta.path}",
+                        hint="keep the name on one page and remove it from the other's aliases",
+                    )
                 )
-            )
 
     def resolve(self, name: str) -> Term | None:
         return self._by_key.get(normalize(name))

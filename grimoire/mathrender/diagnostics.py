@@ -7,6 +7,9 @@ import re
 
 from ..problems import Problem
 from .katex_process import RenderResult
+from .limits import TOO_LARGE, TOO_LONG, TOO_SLOW
+
+DETAIL_CHARS = 400  # a refused 1 MB formula must not become a 1 MB message
 
 # KaTeX appends " at position N: <context with combining underlines>"; we show
 # our own caret under the source line instead.
@@ -39,6 +42,7 @@ def math_problem(
         if line is not None:
             line += row
         detail = tex.split("\n")[row] + "\n" + " " * column + "^"
+    detail = shorten(detail)
     kind = "display" if display else "inline"
     return Problem(
         path=path,
@@ -52,13 +56,20 @@ def math_problem(
 _STRICT_PREFIX = "LaTeX-incompatible input and strict mode is set to 'warn': "
 
 
+def shorten(text: str, limit: int = DETAIL_CHARS) -> str:
+    """``text``, cut to ``limit`` characters with a note of how much was left out."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f" … ({len(text) - limit} more characters)"
+
+
 def warning_problem(path: str, tex_line: int | None, tex: str, warning: str) -> Problem:
     """A problem for input KaTeX accepts but LaTeX would not (strict mode)."""
     return Problem(
         path=path,
         line=tex_line,
         message=f"KaTeX strict-mode warning: {warning.removeprefix(_STRICT_PREFIX)}",
-        detail=tex,
+        detail=shorten(tex),
         hint="write the formula in plain LaTeX (for text inside math use \\text{...})",
     )
 
@@ -75,6 +86,10 @@ def _hint(message: str, macros: dict[str, str]) -> str:
         return "check that every { has its }, and every \\left its \\right"
     if "trust is off" in message:
         return "write links and images in Markdown, outside the formula"
+    if TOO_LONG in message or TOO_LARGE in message:
+        return "split it into smaller formulas, or define fewer nested macros"
+    if TOO_SLOW in message:
+        return "look for macros that expand into many copies of each other (nested \\def)"
     if "maxExpand" in message or "Too many expansions" in message:
         return "a macro expands into itself; check the macro definitions"
     return "fix the TeX; KaTeX's supported functions are listed at katex.org/docs/supported"

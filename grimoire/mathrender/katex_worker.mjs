@@ -8,6 +8,10 @@
 //   {"id": 7, "error": "KaTeX parse error: ...", "position": 3, "length": 8}.
 // Warnings KaTeX raises in strict "warn" mode are returned as "warnings".
 // Commands that need trust (\href, \url, \includegraphics, ...) are refused.
+// Output longer than the configuration's "maxHtmlChars" is refused. Each reply
+// is written as soon as it is ready (pipe writes are synchronous on Linux), so
+// when one formula hangs, the Python side knows exactly which one and can
+// stop this process without losing the replies before it.
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 
@@ -17,20 +21,10 @@ let options = {};
 let macros = {};
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-const out = [];
-let flushScheduled = false;
+let maxHtmlChars = Infinity;
 
 function send(message) {
-  out.push(JSON.stringify(message));
-  // Batch writes: one write per turn of the event loop, not one per formula.
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(() => {
-      flushScheduled = false;
-      process.stdout.write(out.join("\n") + "\n");
-      out.length = 0;
-    });
-  }
+  process.stdout.write(JSON.stringify(message) + "\n");
 }
 
 function render(request) {
@@ -56,6 +50,12 @@ function render(request) {
         error: `KaTeX parse error: ${[...new Set(refused)].join(", ")} is not allowed on this site (trust is off)`,
       };
     }
+    if (html.length > maxHtmlChars) {
+      return {
+        id: request.id,
+        error: `KaTeX parse error: the typeset formula has ${html.length} characters of HTML, over the limit of ${maxHtmlChars}`,
+      };
+    }
     const reply = { id: request.id, html };
     if (warnings.length) reply.warnings = warnings;
     return reply;
@@ -78,6 +78,7 @@ lines.on("line", (line) => {
     katex = require(message.katex);
     options = message.options || {};
     macros = message.macros || {};
+    maxHtmlChars = message.maxHtmlChars || Infinity;
     send({ ready: true, version: katex.version });
     return;
   }

@@ -12,6 +12,7 @@ order, so the n-th occurrence of a formula maps to its n-th source position.
 
 from __future__ import annotations
 
+import bisect
 import html as html_lib
 import re
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..problems import ProblemLog
 from ..problems import Problem
-from .diagnostics import math_problem, warning_problem
+from .diagnostics import DETAIL_CHARS, math_problem, shorten, warning_problem
 from .leaks import leaked_tex
 from .katex_process import RenderRequest
 from .renderer import MathRenderer
@@ -31,6 +32,7 @@ ARITHMATEX = re.compile(
 )
 
 ERROR_CLASS = "grimoire-math-error"
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,17 @@ def locate_lines(source: str, texs: Sequence[str]) -> list[int | None]:
     """The 1-based source line where each formula starts, searched in order.
 
     A formula that does not occur verbatim (say, an indented multi-line formula
-    inside an admonition) is looked up by its first line instead.
+    inside an admonition) is looked up by its first line instead, then with
+    HTML entities, and failing all that placed at the previous formula's line.
     """
     lines: list[int | None] = []
     cursor = 0
+    newlines = [m.start() for m in _NEWLINE.finditer(source)]  # line of an offset by bisection, not a count from 0
     for tex in texs:
         pos = -1
-        for needle in (tex, tex.split("\n", 1)[0].strip()):
+        first = tex.split("\n", 1)[0].strip()
+        # As written, as its first line, as an author writes '&' and '<' with entities.
+        for needle in (tex, first, html_lib.escape(first, quote=False)):
             if not needle:
                 continue
             pos = source.find(needle, cursor)
@@ -68,11 +74,11 @@ def locate_lines(source: str, texs: Sequence[str]) -> list[int | None]:
                 pos = source.find(needle)
             if pos >= 0:
                 break
-        if pos < 0:
-            lines.append(None)
+        if pos < 0:  # rewritten beyond recognition: formulas come in order, so where the last one was
+            lines.append(bisect.bisect_left(newlines, max(cursor - 1, 0)) + 1)
             continue
         cursor = pos + 1
-        lines.append(source.count("\n", 0, pos) + 1)
+        lines.append(bisect.bisect_left(newlines, pos) + 1)
     return lines
 
 
@@ -81,7 +87,7 @@ def error_html(tex: str, display: bool, message: str) -> str:
     tag = "div" if display else "span"
     return (
         f'<{tag} class="{ERROR_CLASS}" title="{html_lib.escape(message)}">'
-        f"<code>{html_lib.escape(tex)}</code></{tag}>"
+        f"<code>{html_lib.escape(shorten(tex, 5 * DETAIL_CHARS))}</code></{tag}>"
     )
 
 
@@ -96,11 +102,38 @@ def typeset(
     """KaTeX HTML for each formula; a refused formula is logged and shown as its TeX.
 
     ``cells`` gives each formula's notebook cell, for problems in notebooks.
+    A page may hold ``limits.max_formulas_per_page`` formulas and
+    ``limits.max_html_chars_per_page`` of their HTML; the rest are shown as TeX.
     """
-    results = renderer.render([RenderRequest(f.tex, f.display) for f in found])
-    out = []
-    for i, (formula, line, result) in enumerate(zip(found, lines, results)):
+    limits = renderer.limits
+    results = renderer.render([RenderRequest(f.tex, f.display) for f in found[: limits.max_formulas_per_page]])
+    out: list[str] = []
+    budget = limits.max_html_chars_per_page
+    over: str | None = None  # why the rest of the page is not typeset
+    for i, formula in enumerate(found):
+        line = lines[i]
         cell = None if cells is None else cells[i]
+        result = results[i] if i < len(results) else None
+        if over is None:
+            if result is None:
+                over = f"the page has {len(found)} formulas, over the limit of {limits.max_formulas_per_page}"
+            elif result.html is not None and len(result.html) > budget:
+                over = f"the page's typeset formulas exceed {limits.max_html_chars_per_page} characters of HTML"
+            if over is not None:
+                problems.add(
+                    Problem(
+                        path,
+                        line,
+                        f"{over}; formulas from here on are shown as TeX",
+                        hint="split the page into several pages",
+                        cell=cell,
+                    )
+                )
+        if over is not None or result is None:
+            out.append(error_html(formula.tex, formula.display, over or ""))
+            continue
+        if result.html is not None:
+            budget -= len(result.html)
         for warning in result.warnings:
             problems.add(replace(warning_problem(path, line, formula.tex, warning), cell=cell))
         if result.html is None:
@@ -158,21 +191,45 @@ def typeset_page(
 
 
 
+MAX_LEAKS_REPORTED = 20  # per page; one more problem says how many were left out
+
+
 def report_leaks(html: str, source: str, path: str, problems: ProblemLog) -> None:
-    """A problem for each piece of TeX left untypeset in ``html`` (see ``leaks``)."""
-    for tex, context in leaked_tex(html):
+    """A problem for each piece of TeX left untypeset in ``html`` (see ``leaks``).
+
+    Each is placed at the first source line, from the previous find on, that
+    holds the longest stretch of it still found there (Markdown may have
+    changed the rest), or at least its delimiter or command.
+    """
+    found = leaked_tex(html, limit=MAX_LEAKS_REPORTED + 1)
+    cursor = 0
+    for tex, context in found[:MAX_LEAKS_REPORTED]:
         pos = -1
-        for size in (len(tex), 12, 4):  # the longest stretch that still occurs in the source
-            pos = source.find(tex[:size])
+        for size in (len(tex), 12, 4, 2, 1):
+            pos = source.find(tex[:size], cursor)
+            if pos < 0:
+                pos = source.find(tex[:size])
             if pos >= 0:
                 break
+        if pos >= 0:
+            cursor = pos + 1
         problems.add(
             Problem(
                 path,
-                source.count("\n", 0, pos) + 1 if pos >= 0 else None,
+                # Markdown may have rewritten every character (an escape, an entity): then the last find's line.
+                source.count("\n", 0, pos if pos >= 0 else cursor) + 1,
                 "TeX reached the page untypeset",
                 detail=context.strip(),
                 hint="inside math write \\lt for '<' (Markdown reads '<' before a letter as an HTML tag); "
                 "put TeX shown as text in `code`",
+            )
+        )
+    if len(found) > MAX_LEAKS_REPORTED:
+        problems.add(
+            Problem(
+                path,
+                source.count("\n", 0, cursor) + 1,
+                f"more untypeset TeX after the {MAX_LEAKS_REPORTED} finds above (not listed)",
+                hint="fix the finds above and build again",
             )
         )

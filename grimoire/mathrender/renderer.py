@@ -3,7 +3,8 @@
 The Node process starts only when a formula is missing from the cache, so a
 warm build never pays for it. Only clean renders are cached: a formula that
 failed or raised a strict-mode warning is rendered again next build, so a warm
-build reports exactly what a cold one does.
+build reports exactly what a cold one does. A formula over the TeX length
+limit never reaches KaTeX (see ``limits``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import MappingProxyType
 
 from .cache import RenderCache, render_key, settings_digest
 from .katex_process import KatexProcess, RenderRequest, RenderResult, katex_version
+from .limits import DEFAULT_LIMITS, MathLimits, tex_too_long
 
 # Bounded macro expansion and sizes, so one bad formula cannot hang or blow up
 # the build. Trust is always off: the worker refuses \href, \url,
@@ -41,8 +43,15 @@ class RenderStats:
 class MathRenderer:
     """Renders batches of formulas with one KaTeX version, option set and macro set."""
 
-    def __init__(self, katex_dir: Path, macros: dict[str, str], cache_path: Path | None) -> None:
+    def __init__(
+        self,
+        katex_dir: Path,
+        macros: dict[str, str],
+        cache_path: Path | None,
+        limits: MathLimits = DEFAULT_LIMITS,
+    ) -> None:
         self.katex_dir = katex_dir
+        self.limits = limits
         self.macros = dict(macros)
         self.katex_version = katex_version(katex_dir)
         self._digest = settings_digest(self.katex_version, dict(KATEX_OPTIONS), self.macros)
@@ -58,6 +67,10 @@ class MathRenderer:
             RenderResult(html=cached[k]) if k in cached else None for k in keys
         ]
         self.stats.cache_hits += sum(r is not None for r in results)
+        for i, request in enumerate(requests):
+            if results[i] is None and len(request.tex) > self.limits.max_tex_chars:
+                results[i] = RenderResult(html=None, error=tex_too_long(len(request.tex), self.limits))
+                self.stats.failed += 1
         # Render each distinct missing formula once, however often it appears.
         missing = list(dict.fromkeys(k for k, r in zip(keys, results) if r is None))
         if missing:
@@ -80,5 +93,5 @@ class MathRenderer:
 
     def _ensure_process(self) -> KatexProcess:
         if self._process is None:
-            self._process = KatexProcess(self.katex_dir, dict(KATEX_OPTIONS), self.macros)
+            self._process = KatexProcess(self.katex_dir, dict(KATEX_OPTIONS), self.macros, self.limits)
         return self._process

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grimoire.figures.jobs import DrawJob
-from grimoire.figures.runner import DrawQueue
+from grimoire.workers.pool import WorkerPool as DrawQueue
 
 from .conftest import STYLE
 

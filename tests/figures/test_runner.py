@@ -8,7 +8,7 @@ import pytest
 
 from grimoire.figures import jobs
 from grimoire.figures.jobs import DrawJob
-from grimoire.figures.runner import DrawQueue
+from grimoire.workers.pool import WorkerPool as DrawQueue
 
 SNIPPETS = {
     "snippets/plots.py": """

@@ -197,3 +197,46 @@ def test_warnings_while_drawing_are_reported_with_their_line(project, draw_in_pr
     assert outcome.ok
     line = line_of(root, "snippets/warns.py", "warnings.warn")
     assert outcome.warnings == (f"snippets/warns.py:{line}: UserWarning: careful",)
+
+
+WRITERS = {
+    "snippets/writers.py": """
+        from pathlib import Path
+
+        HERE = Path(__file__).resolve().parent
+
+
+        def writes_into_snippets_then_raises():
+            (HERE / "generated.py").write_text("x = 1")
+            raise RuntimeError("never reached: the write is refused")
+
+
+        def writes_into_the_working_directory():
+            from matplotlib.figure import Figure
+
+            Path("scratch.txt").write_text("fine: a scratch folder")
+            fig = Figure()
+            fig.subplots().plot([0, 1], [0, 1])
+            return fig
+        """,
+}
+
+
+def test_a_write_into_the_project_is_refused_at_its_line(project, draw_in_process) -> None:
+    # Under `mkdocs serve` such a write would trigger a rebuild, which would draw again, for ever.
+    root = project(WRITERS)
+    outcome = draw_in_process(root, "writers.writes_into_snippets_then_raises")
+    assert outcome.kind == jobs.REFUSED
+    assert outcome.location == f"snippets/writers.py:{line_of(root, 'snippets/writers.py', 'generated.py')}"
+    assert "snippets/generated.py" in outcome.message
+    assert not (root / "snippets" / "generated.py").exists()
+    problem = figure_problem("glossary/page.md", 3, "writers.writes_into_snippets_then_raises",
+                             "snippets/writers.py", 8, outcome, (), 30.0)
+    assert "tried to change a file of the project at snippets/writers.py:" in problem.format()
+
+
+def test_the_working_directory_is_a_scratch_folder_outside_the_project(project, draw_in_process) -> None:
+    root = project(WRITERS)
+    outcome = draw_in_process(root, "writers.writes_into_the_working_directory")
+    assert outcome.ok, outcome.message
+    assert not list(root.rglob("scratch.txt"))

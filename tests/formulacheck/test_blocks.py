@@ -70,6 +70,15 @@ def test_nocheck_needs_a_reason_and_keeps_it() -> None:
 
 
 def test_doctest_block_needs_an_example() -> None:
-    assert isinstance(parse(">>> 1 + 1\n2", kind="check-doctest"), DoctestBlock)
+    assert isinstance(parse(" a statistical claim\n>>> 1 + 1\n2", kind="check-doctest"), DoctestBlock)
     with pytest.raises(FormulaError, match="no '>>>' example"):
         parse("1 + 1", kind="check-doctest")
+
+
+def test_doctest_block_needs_a_reason_on_its_first_line() -> None:
+    block = parse(" the sample mean converges to p (a Monte Carlo claim)\n>>> 1 + 1\n2", kind="check-doctest")
+    assert isinstance(block, DoctestBlock)
+    assert block.reason == "the sample mean converges to p (a Monte Carlo claim)"
+    assert block.source.strip().startswith(">>> 1 + 1") and block.location.line == BODY.line + 1
+    with pytest.raises(FormulaError, match=r"glossary/x.md:10: a check-doctest must say why .*\n  fix: put the reason"):
+        parse(">>> 1 + 1\n2", kind="check-doctest")

@@ -17,7 +17,7 @@ def test_passing_pages_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "ok   tests/formulacheck/fixtures/softmax.md:5 (check" in out
     assert "(nocheck, nocheck: notation for the space the inputs live in)" in out
-    assert out.strip().endswith("formulas: 12 passed, 0 failed")
+    assert out.strip().endswith("checked from their own LaTeX: 10 of 12 (83.3%)\nformulas: 12 passed, 0 failed")
 
 
 def test_failures_and_missing_blocks_exit_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

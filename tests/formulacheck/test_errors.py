@@ -36,8 +36,8 @@ def test_unknown_operator(check: Check) -> None:
 
 
 def test_unsupported_command_names_the_command(check: Check) -> None:
-    message = error_of(check, "\\mathrm{softmax}(x)_i = \\int x_i", SOFTMAX)
-    assert message.startswith("test.md:3: the command \\int cannot be evaluated")
+    message = error_of(check, "\\mathrm{softmax}(x)_i = \\oint x_i", SOFTMAX)
+    assert message.startswith("test.md:3: the command \\oint cannot be evaluated")
 
 
 def test_binding_never_used_names_the_block_line(check: Check) -> None:

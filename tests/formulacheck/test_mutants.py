@@ -13,6 +13,7 @@ from grimoire.formulacheck.mutation import mutants, run_mutants
 from grimoire.formulacheck.pages import Item, site_macros
 from grimoire.formulacheck.prepare import prepare
 from grimoire.formulacheck.runner import run_check
+from grimoire.formulacheck.tokens import expand_macros
 
 Items = Callable[[str], dict[int, Item]]
 
@@ -22,8 +23,10 @@ EQUIVALENT = {
     ("averages.md:45", "fraction"), ("averages.md:45", "digit"),
     # the softmax Jacobian is symmetric: J_ij = J_ji, and \delta_ij = \delta_ji
     ("softmax.md:35", "index"),
+    # a weaker bound that still holds: p (1 - p) <= 4, and <= 2/4
+    ("derivations.md:32", "fraction"), ("derivations.md:32", "digit"),
 }
-PAGES = ["softmax.md", "information.md", "distributions.md", "averages.md", "walks.md"]
+PAGES = ["softmax.md", "information.md", "distributions.md", "averages.md", "walks.md", "derivations.md"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -49,8 +52,30 @@ def test_every_operator_kind_produces_mutants(fixture_items: Items) -> None:
         for item in fixture_items(page).values():
             if isinstance(item.block, CheckBlock):
                 bound = [entry.name for entry in item.block.entries if entry.name != "lhs"]
-                operators |= {m.operator for m in mutants(item.formula.latex, site_macros(), bound)}
-    assert operators >= {"sign", "digit", "exponent", "fraction", "transpose", "sqrt", "index", "function"}
+                expanded = expand_macros(item.formula.latex, site_macros())  # as run_mutants mutates it
+                operators |= {m.operator for m in mutants(expanded, site_macros(), bound)}
+    assert operators >= {"sign", "digit", "exponent", "fraction", "transpose", "sqrt", "index", "function",
+                         "bounds", "limit", "relation", "operator", "derivative"}
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    (r"\int_{0}^{a} f(t) \, dt", r"\int_{a}^{0} f(t) \, dt"),
+    (r"\frac{\partial^2 f}{\partial X \partial y}", r"\frac{\partial^2 f}{\partial y \partial y}"),
+    (r"\lim_{T \to 0^{+}} f(T)", r"\lim_{T \to 0^{-}} f(T)"),
+    (r"\lim_{x \to 1} f(x)", r"\lim_{x \to (1+1)} f(x)"),
+    (r"a \le b", r"a \ge  b"),
+    (r"\mathbb{E}[X]", r"\operatorname{Var}[X]"),
+    (r"\operatorname{Var}(X)", r"\mathbb{E}(X)"),
+    (r"\operatorname*{arg\,max}_{j} x_j", r"\operatorname*{arg\,min}_{j} x_j"),
+])
+def test_derivation_notation_has_its_own_mutants(latex: str, expected: str) -> None:
+    assert expected in [m.latex for m in mutants(latex, site_macros(), ["f", "X", "y"])]
+
+
+def test_an_infinite_upper_bound_is_not_shifted() -> None:
+    found = [m.latex for m in mutants(r"\sum_{k=0}^{\infty} a_k", site_macros(), ["a"])]
+    assert not any("infty-1" in latex for latex in found)
+    assert r"\sum_{k=0}^{n-1} a_k" in [m.latex for m in mutants(r"\sum_{k=0}^{n} a_k", site_macros(), ["a"])]
 
 
 def test_bound_names_are_not_mutated() -> None:

@@ -119,8 +119,14 @@ def test_braces_around_one_subscript_token_do_not_matter_for_names() -> None:
 
 
 @pytest.mark.parametrize(("latex", "message"), [
-    (r"\int_0^1 x", r"\\int cannot be evaluated"),
-    (r"\begin{cases} a \end{cases}", "environment 'cases'"),
+    (r"\oint_0^1 x", r"\\oint cannot be evaluated"),
+    (r"\int_0^1 x", "the integral has no differential"),
+    (r"\int x \, dx", "an integral needs both bounds"),
+    (r"\lim x", "needs its variable and target"),
+    (r"\nabla f", "needs the variable as a subscript"),
+    (r"\frac{\partial f}{\partial x}", "with respect to a name bound in the check block"),
+    (r"\begin{cases} a & x > 0 \\ b & \text{otherwise} \\ c & x < 0 \end{cases}", "only the last row"),
+    (r"\begin{pmatrix} a \end{pmatrix}", "environment 'pmatrix'"),
     (r"\frac{a}{b", "expected '}' but found the end"),
     ("a = ", "ends too early"),
     (r"\sum x_i", "has no index"),

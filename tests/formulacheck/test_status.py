@@ -24,7 +24,7 @@ p : simplex(n)
 $$
 \Var(q^\top k) = d
 $$
-<!-- check-doctest
+<!-- check-doctest: a Monte Carlo estimate of a variance
 >>> from snippets.attention import qk_variance_mc
 >>> abs(qk_variance_mc(d=64, samples=200_000) - 64) < 0.03 * 64
 True

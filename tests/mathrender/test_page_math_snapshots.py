@@ -78,8 +78,9 @@ def test_indented_multiline_formula_is_located_by_its_first_line() -> None:
     assert locate_lines(source, ["a = b\n+ c"]) == [3]
 
 
-def test_unknown_formula_has_no_line() -> None:
-    assert locate_lines("nothing here", ["x^2"]) == [None]
+def test_a_formula_not_in_the_source_is_placed_at_the_previous_formulas_line() -> None:
+    assert locate_lines("nothing here", ["x^2"]) == [1]
+    assert locate_lines("a\n$y$\nb\n$c &amp; d$", ["y", "zzz", "c & d"]) == [2, 2, 4]
 
 
 def test_bad_formulas_are_all_reported_with_lines(renderer: MathRenderer) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from .references import PACKAGE
+PACKAGE = "snippets"
 
 
 class SnippetLoader(importlib.abc.Loader):

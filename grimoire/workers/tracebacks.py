@@ -12,7 +12,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-_ENGINE_DIR = Path(__file__).resolve().parent
+_ENGINE_DIR = Path(__file__).resolve().parent.parent  # every module of grimoire
 
 
 def clean_traceback(exc: BaseException, root: Path) -> tuple[str, str | None]:
