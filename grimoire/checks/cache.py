@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
+from ..cache_files import discard, write_atomic
 from .jobs import CACHEABLE, CheckResult
 
 MAX_IDLE = 24 * 3600.0
@@ -61,11 +61,7 @@ class ResultCache:
         body = result.to_json()
         envelope = {"sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(), "body": body}
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(envelope, f, sort_keys=True)
-            os.replace(tmp, self.path(result.key))
+            write_atomic(self.path(result.key), json.dumps(envelope, sort_keys=True).encode("utf-8"))
         except OSError:
             return  # a cache that cannot be written costs time, never the build
         self.used.add(result.key)
@@ -91,7 +87,4 @@ class ResultCache:
 
     @staticmethod
     def _discard(path: Path) -> None:
-        try:
-            path.unlink()
-        except OSError:
-            pass
+        discard(path)

@@ -19,9 +19,10 @@ import hashlib
 import logging
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
+
+from ..cache_files import discard, write_atomic
 
 log = logging.getLogger("grimoire.cache")
 MAX_AGE = 30 * 24 * 3600
@@ -93,22 +94,9 @@ class FigureCache:
             log.warning("Grimoire: cannot write the figure cache %s (%s); the figure is drawn again next build", self.directory, error)
 
     def _write(self, key: str, svg: str) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()
-        data = f"<!-- grimoire-figure sha256={digest} -->\n{svg}".encode()
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".svg", dir=self.directory)
-        os.fchmod(fd, 0o644)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, self.path(key))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path(key), f"<!-- grimoire-figure sha256={digest} -->\n{svg}".encode())
 
     @staticmethod
     def _discard(path: Path) -> None:
-        try:
-            path.unlink()
-        except OSError:
-            pass
+        discard(path)
