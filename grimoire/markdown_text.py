@@ -65,22 +65,30 @@ def blank_code(source: str, spans: bool = True) -> str:
     """``source`` with fenced code blocks (and code spans) blanked, every offset and line kept.
 
     A fence closes on a line opening with the same character, at least as long
-    (CommonMark), so a ```` block may show ``` inside it.
+    (CommonMark), so a ```` block may show ``` inside it. A fence that never
+    closes is no code block (pymdownx.superfences renders what follows it as
+    Markdown), so it blanks nothing.
 
     >>> blank_code("a `x` b\\n```\\n$$y$$\\n```\\nc")
     'a     b\\n   \\n     \\n   \\nc'
+    >>> blank_code("```\\n$$y$$")
+    '```\\n$$y$$'
     """
-    lines = source.split("\n")
+    original = source.split("\n")
+    lines = list(original)
     fence: str | None = None
+    opened = 0
     for i, line in enumerate(lines):
         m = _FENCE.match(line)
         if fence is None and m:
-            fence = m.group("fence")
+            fence, opened = m.group("fence"), i
             lines[i] = " " * len(line)
         elif fence is not None:
             if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence):
                 fence = None
             lines[i] = " " * len(line)
+    if fence is not None:  # never closed: the rest is not code after all
+        lines[opened:] = original[opened:]
     text = "\n".join(lines)
     return blank_spans(text, code_span_bounds(text)) if spans else text
 

@@ -20,6 +20,7 @@ from .checks.build import CheckBuild
 from .checks.domain import domain_tex
 from .checks.jobs import CheckResult
 from .figures.build import FigureBuild
+from .figures.snippet_source import SnippetIndex
 from .figures.settings import FigureSettings
 from .formula_marks import (
     COVERAGE_SRC_URI,
@@ -73,17 +74,18 @@ class SiteBuild:
         self.renderer = MathRenderer(layout.katex_dir, self.macros, layout.cache_dir / "katex.sqlite3")
         self._slots = FormulaSlots()
         self.pool = SharedPool()
+        snippets = SnippetIndex(layout.root)  # read once, shared by figures, checks and marks
+        clear_source_index(snippets)
         memory = session
         self.figures = FigureBuild(
             layout.root, layout.cache_dir / "figures", self.problems, pool=self.pool,
-            failures=None if memory is None else memory.setdefault("figure_failures", {}),
+            failures=None if memory is None else memory.setdefault("figure_failures", {}), index=snippets,
         )
         self.checks = CheckBuild(
             layout.root, layout.cache_dir / "checks", self.problems, self.macros, self.pool,
-            failures=None if memory is None else memory.setdefault("check_failures", {}),
+            failures=None if memory is None else memory.setdefault("check_failures", {}), index=snippets,
         )
         self._summary_slot = f"<!--grimoire-coverage-summary:{secrets.token_hex(6)}-->"
-        clear_source_index()
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
         self.formulas: dict[str, PageFormulas] = {}  # src path -> formula-check statuses
         self._by_path: dict[str, PageFormulas] = {}  # the same, by display path

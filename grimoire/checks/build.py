@@ -68,10 +68,11 @@ class CheckBuild:
     # Failed results by key, kept across `mkdocs serve` rebuilds (see FigureBuild.failures).
     failures: dict[str, CheckResult] | None = None
     enabled: bool = True  # False: plan nothing (benchmarks); every mark then says "not checked"
+    index: SnippetIndex | None = None  # the build's reading of snippets/, shared with the figures
     stats: CheckStats = field(default_factory=CheckStats)
 
     def __post_init__(self) -> None:
-        self.index = SnippetIndex(self.root)
+        self.index = self.index or SnippetIndex(self.root)
         self.cache = ResultCache(self.cache_dir)
         self._planned: dict[tuple[str, int], _Planned] = {}
         self._token = secrets.token_hex(6)

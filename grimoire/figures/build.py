@@ -81,9 +81,10 @@ class FigureBuild:
     # Failed outcomes by cache key, kept across `mkdocs serve` rebuilds: a failing function is not
     # run again until its key changes (what it wrote could otherwise trigger rebuild after rebuild).
     failures: dict[str, DrawOutcome] | None = None
+    index: SnippetIndex | None = None  # the build's reading of snippets/, shared with the checks
 
     def __post_init__(self) -> None:
-        self.index = SnippetIndex(self.root)
+        self.index = self.index or SnippetIndex(self.root)
         self.cache = FigureCache(self.cache_dir)
         self.style = style_path(self.root)
         self.stats = FigureStats()

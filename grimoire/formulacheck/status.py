@@ -10,7 +10,6 @@ reason of a nocheck.
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,14 +112,23 @@ def implementation(dotted: str, root: Path | None = None) -> Implementation | No
     return None
 
 
-@functools.lru_cache(maxsize=4)
+_INDEXES: dict[Path, SnippetIndex] = {}
+
+
 def _snippet_index(root: Path) -> SnippetIndex:
-    return SnippetIndex(root)
+    if root not in _INDEXES:
+        _INDEXES[root] = SnippetIndex(root)
+    return _INDEXES[root]
 
 
-def clear_source_index() -> None:
-    """Forget the snippet sources read so far (a new build reads them afresh)."""
-    _snippet_index.cache_clear()
+def clear_source_index(index: SnippetIndex | None = None) -> None:
+    """Forget the snippet sources read so far (a new build reads them afresh).
+
+    ``index``: the build's own reading of its snippets, used from now on (read once, shared).
+    """
+    _INDEXES.clear()
+    if index is not None:
+        _INDEXES[index.root] = index
 
 
 def _doctest_names(source: str) -> list[str]:
