@@ -188,6 +188,7 @@ class SiteBuild:
                 text = self.source(self.layout.root / src_path)
                 page, problems = read_page(src_path, src_path, text, self.layout.root)
                 self.formulas[src_path] = page
+                self._by_path[page.path] = page
                 for problem in problems:
                     self.problems.add(problem)
 
@@ -202,12 +203,15 @@ class SiteBuild:
         pages = list(self.formulas.values())
         return COVERAGE_SRC_URI, coverage_markdown(pages, cell, self._park_display, self._summary_slot)
 
-    def _mark_view(self, path: str, src_path: str, status: FormulaStatus, result: CheckResult | None) -> MarkView:
+    def _mark_view(self, path: str, src_path: str, status: FormulaStatus, result: CheckResult | None,
+                   details: bool = True) -> MarkView:
+        """``details=False``: the state only (no domain typeset), for counting."""
         item = self.checks.item(path, status.line)
         block = item.block if item is not None else None
-        domain = domain_tex(block, item.formula.latex) if isinstance(block, CheckBlock) and item else ""
+        domain = domain_tex(block, item.formula.latex) if details and isinstance(block, CheckBlock) and item else ""
         experiment = getattr(block, "reason", None)
-        return mark_view(status, result, path, src_path, source_href, self._typeset_inline, domain, experiment)
+        typeset = self._typeset_inline if details else str
+        return mark_view(status, result, path, src_path, source_href, typeset, domain, experiment)
 
     def _typeset_inline(self, tex: str) -> str:
         (result,) = self.renderer.render([RenderRequest(tex, False)])
@@ -216,24 +220,19 @@ class SiteBuild:
         return result.html
 
     def _render_result(self, path: str, line: int, result: CheckResult | None, style: str) -> str:
-        page = self._pages_by_path().get(path)
+        page = self._by_path.get(path)
         status = page.status_at(line) if page else None
         if status is None or page is None:
             return ""
         view = self._mark_view(path, page.src_uri, status, result)
         return coverage_cell(view) if style == "coverage" else mark_html(view, line)
 
-    def _pages_by_path(self) -> dict[str, PageFormulas]:
-        if len(self._by_path) != len(self.formulas):
-            self._by_path = {page.path: page for page in self.formulas.values()}
-        return self._by_path
-
     def _coverage_summary(self) -> str:
         states = []
         for page in self.formulas.values():
             for status in page.statuses:
                 result = self.checks.result(page.path, status.line)
-                states.append(self._mark_view(page.path, page.src_uri, status, result).state)
+                states.append(self._mark_view(page.path, page.src_uri, status, result, details=False).state)
         return html_lib.escape(coverage_summary(states))
 
     def _park_display(self, tex: str) -> str:

@@ -15,10 +15,8 @@ from pathlib import Path
 
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from ..formulacheck.blocks import CheckBlock, DoctestBlock
 from ..formulacheck.errors import CheckFailure, FormulaError
-from ..formulacheck.prepare import prepare
-from ..formulacheck.runner import MISSING_HINT, run_check, run_doctest
+from ..formulacheck.runner import check_item
 from ..workers import snippet_loader
 from ..workers.sandbox import JobTimeout, sandboxed
 from ..workers.tracebacks import clean_traceback
@@ -39,7 +37,7 @@ def run(job: CheckJob) -> CheckResult:
             # Hypothesis keeps a folder of its own (a cache of constants), by default in the project.
             set_hypothesis_home_dir(str(watch.scratch / ".hypothesis"))
             try:
-                _check(job)
+                check_item(job.item, job.macros, job.examples)
                 kind, message, hint, step = jobs.PASSED, "", "", None
             except JobTimeout as exc:
                 kind, message, hint, step = jobs.TIMEOUT, str(exc), TIMEOUT_HINT, None
@@ -67,16 +65,3 @@ def run(job: CheckJob) -> CheckResult:
 
 TIMEOUT_HINT = ("make the bound code faster or the drawn inputs smaller (`@examples`, sizes), or raise the limit: "
                 "`extra: grimoire: check_timeout: <seconds>` in mkdocs.yml, or GRIMOIRE_CHECK_TIMEOUT")
-
-
-def _check(job: CheckJob) -> None:
-    item = job.item
-    if item.error is not None:
-        raise item.error
-    block = item.block
-    if block is None:
-        raise FormulaError(item.location, "display formula without a check block", MISSING_HINT)
-    if isinstance(block, DoctestBlock):
-        run_doctest(block)
-    elif isinstance(block, CheckBlock):
-        run_check(prepare(item.formula, block, job.macros), job.examples)

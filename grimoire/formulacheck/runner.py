@@ -323,12 +323,12 @@ def run_item(item: Item, macros: dict[str, str], examples: int | None = None) ->
         return Outcome(item.id, kind, False, str(error), time.perf_counter() - started, step)
 
 
-def check_item(item: Item, macros: dict[str, str]) -> None:
-    """Raise unless the formula's block holds: the body of the per-formula pytest test."""
+def check_item(item: Item, macros: dict[str, str], examples: int | None = None) -> None:
+    """Raise unless the formula's block holds: what a build's check job runs (``checks.worker``)."""
     if item.error is not None:
         raise item.error
     if isinstance(item.block, CheckBlock):
-        run_check(prepare(item.formula, item.block, macros))
+        run_check(prepare(item.formula, item.block, macros), examples)
     elif isinstance(item.block, DoctestBlock):
         run_doctest(item.block)
     elif item.block is None:
