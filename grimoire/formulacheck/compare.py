@@ -7,6 +7,7 @@ exactly (a scalar is not a vector of one value).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,8 @@ def disagreement(left: Any, right: Any, op: str, rtol: float, atol: float, infin
     ``infinite``: the formula writes one side as an infinity, so equal infinities agree (a divergent
     limit or series equal to ``+\\infty``).
     """
+    if type(left) is float and type(right) is float:
+        return _numbers(left, right, op, rtol, atol, infinite)
     for side, v in (("left", left), ("right", right)):
         if callable(v):
             return f"the {side}-hand side is a function, not a value; apply it to arguments"
@@ -45,3 +48,19 @@ def disagreement(left: Any, right: Any, op: str, rtol: float, atol: float, infin
         gap = float(np.max(np.abs(lhs - rhs)))
         return f"the sides differ by up to {gap:.3g} (tolerance rtol={rtol:g}, atol={atol:g})"
     return f"the relation {op} does not hold"
+
+
+def _numbers(left: float, right: float, op: str, rtol: float, atol: float, infinite: bool) -> str | None:
+    """``disagreement`` of two plain numbers, the most common case, without building arrays."""
+    if infinite and op in ("=", "approx") and math.isinf(left) and math.isinf(right):
+        return None if left == right else "the sides are infinities of opposite signs"
+    for side, v in (("left", left), ("right", right)):
+        if not math.isfinite(v):
+            return f"the {side}-hand side is not finite"
+    slack = atol + rtol * abs(right)
+    if op in ("=", "approx"):
+        if abs(left - right) <= slack:
+            return None
+        return f"the sides differ by up to {abs(left - right):.3g} (tolerance rtol={rtol:g}, atol={atol:g})"
+    holds = left <= right + slack if op in ("<=", "<") else left + slack >= right
+    return None if holds else f"the relation {op} does not hold"

@@ -8,7 +8,9 @@ limits and argmax bind a letter like a sum's index; derivatives evaluate
 their body at shifted values of a bound name (re-running the bindings that
 depend on it, through ``Context.rebind``); moments evaluate theirs on
 ``Sampled`` draws of the random variables (``moments``), with the lifted
-operations of ``vectorized``; numerical routines are in ``calculus``.
+operations of ``vectorized``; numerical routines are in ``calculus``. A
+sum over an index takes all the index's values at once where it can
+(``index_batch``), and one at a time otherwise.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from grimoire.formulacheck import calculus
+from grimoire.formulacheck import calculus, index_batch
 from grimoire.formulacheck import vectorized as ops
 from grimoire.formulacheck.errors import EvaluationError
 from grimoire.formulacheck.moments import RandomContext, moment
@@ -31,6 +33,7 @@ from grimoire.formulacheck.nodes import (
 from grimoire.formulacheck.vectorized import Sampled
 
 CONSTANTS = {"e": math.e, "\\pi": math.pi, "\\infty": math.inf}
+_NONE: frozenset[str] = frozenset()
 RANDOM = "~"  # dependency marker of a random variable: '~X' for the bound name X
 
 
@@ -181,7 +184,7 @@ class Evaluator:
         return child
 
     def evaluate(self, node: Node) -> Any:
-        cacheable = not self.deps.get(node, frozenset())
+        cacheable = not self.deps.get(node, _NONE)
         if cacheable and node in self.cache:
             return self.cache[node]
         result = self._compute(node)
@@ -234,6 +237,8 @@ class Evaluator:
         else:
             ranges = [self.infer_range(name, node.body) for name in node.indices]
         excluded = None if node.excluded is None else self.evaluate(node.excluded)
+        if type(excluded) is Sampled:
+            raise EvaluationError("an excluded index value must be one number here")
         for combination in itertools.product(*ranges):
             if excluded is not None and combination[0] == excluded:
                 continue
@@ -258,6 +263,11 @@ class Evaluator:
             upper = self.evaluate(node.upper)
             if np.ndim(upper) == 0 and not callable(upper) and math.isinf(float(upper)) and float(upper) > 0:
                 return self.series(node)
+        if self.batching() and set(node.indices) & self.deps.get(node.body, frozenset()) \
+                and index_batch.batchable(node.body):
+            batched = self.batched_total(node)
+            if batched is not None:
+                return batched
         saved = dict(self.indices)
         total: Any = None
         try:
@@ -280,6 +290,30 @@ class Evaluator:
             return 0.0 if node.op == "sum" else 1.0
         return total
 
+    def batching(self) -> bool:
+        """Whether an index may take all its values at once here: no random draws, no batch already."""
+        return self.context.random is None and not any(type(v) is Sampled for v in self.indices.values())
+
+    def batched_total(self, node: BigOp) -> Any:
+        """The big operator over all its index values in one batch (``index_batch``); ``None``: loop instead."""
+        saved = dict(self.indices)
+        try:
+            combinations = [tuple(a[name] for name in node.indices) for a in self.assignments(node)]
+        except Exception:  # noqa: BLE001 - the loop finds the same ranges and reports what is wrong
+            return None
+        if len(combinations) < 2:
+            return None
+        try:
+            self.indices.update(index_batch.batch_of(list(node.indices), combinations))
+            total = index_batch.reduce(node.op, self.evaluate(node.body), len(combinations))
+        except Exception:  # noqa: BLE001 - the loop re-evaluates and reports whatever went wrong
+            total = None
+        finally:
+            self.indices = saved
+        if total is None:
+            index_batch.give_up(node.body)
+        return total
+
     def _compute(self, node: Node) -> Any:
         if isinstance(node, Num):
             return node.value
@@ -292,7 +326,8 @@ class Evaluator:
             return np.array(items, dtype=np.float64)
         if isinstance(node, Name):
             if node.name in self.indices:
-                return float(self.indices[node.name])
+                position = self.indices[node.name]
+                return position if type(position) is Sampled else float(position)
             if node.name in CONSTANTS:
                 return CONSTANTS[node.name]
             raise EvaluationError(f"{node.name} has no value here")
@@ -319,6 +354,8 @@ class Evaluator:
             pair = kronecker_indices(node)
             if pair is not None:
                 first, second = (self.evaluate(position) for position in pair)
+                if type(first) is Sampled or type(second) is Sampled:
+                    return ops.compare(first, second, "=")
                 return 1.0 if first == second else 0.0
             base = self.evaluate(node.base)
             indices = effective_indices(node, base)
@@ -363,7 +400,7 @@ class Evaluator:
         active = [letter for letter in node.letters if letter in self.indices]
         if not active or callable(value) or isinstance(value, Sampled) or np.ndim(value) == 0:
             return value
-        return ops.index(value, [float(self.indices[letter]) for letter in active], self.base, active)
+        return ops.index(value, [self.indices[letter] for letter in active], self.base, active)
 
     def call(self, node: Call) -> Any:
         function = self.evaluate(node.callee)

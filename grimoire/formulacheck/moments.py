@@ -152,6 +152,8 @@ class RandomContext:
     samples: int
     base: int
     window: slice = field(default_factory=lambda: slice(None))
+    # > 0: a Monte Carlo moment is the Sampled value of its moments over this many disjoint batches of the draws
+    batches: int = 0
     used_monte_carlo: bool = False
     exact: dict[tuple[int, tuple[tuple[str, float], ...]], Any] = field(default_factory=dict)
     _draws: dict[str, np.ndarray] = field(default_factory=dict)
@@ -291,6 +293,8 @@ def moment(evaluator: "Evaluator", node: Moment) -> Any:
         # Draws and exact moments are made from the example's own values; a shifted input would be ignored.
         raise EvaluationError(f"\\{node.kind} inside a derivative or over a set variable cannot be evaluated yet")
     if any(isinstance(evaluator.refs.get(key), Sampled) for key in keys):
+        if context.batches:
+            raise NestedInBatches  # its draws would be all of them, not the outer moment's batch
         # Inside another moment: reduce over the same draws (or the same exact support).
         return reduce(node.kind, [evaluator.evaluate(arg) for arg in node.args], evaluator.weights)
     cache_key = (id(node), tuple(sorted(evaluator.indices.items())))
@@ -310,7 +314,23 @@ def moment(evaluator: "Evaluator", node: Moment) -> Any:
         return result
     context.used_monte_carlo = True
     child = evaluator.child({key: Sampled(context.draws(key)[context.window]) for key in keys}, None)
-    return reduce(node.kind, [child.evaluate(arg) for arg in node.args], None)
+    values = [child.evaluate(arg) for arg in node.args]
+    if context.batches:
+        return Sampled(np.stack([np.asarray(reduce(node.kind, [_batch(v, b, context.batches) for v in values], None))
+                                 for b in range(context.batches)]))
+    return reduce(node.kind, values, None)
+
+
+class NestedInBatches(Exception):
+    """A moment inside a moment met while moments are taken by batch: the caller evaluates batch by batch."""
+
+
+def _batch(value: Any, batch: int, batches: int) -> Any:
+    """The draws of ``value`` in one of ``batches`` equal, disjoint batches (a constant stays itself)."""
+    if not isinstance(value, Sampled):
+        return value
+    size = value.count // batches
+    return Sampled(value.data[batch * size:(batch + 1) * size])
 
 
 def _quadrature(evaluator: "Evaluator", node: Moment, key: str, law: Any) -> Any:

@@ -10,8 +10,14 @@ position and both values.
 A relation with a numerical derivative, integral, series or limit is
 compared within ``calculus.NUMERIC_RTOL``/``NUMERIC_ATOL`` (or the block's
 looser ``@tol``). A relation with a Monte Carlo moment is re-evaluated on
-``moments.BATCHES`` disjoint batches of the draws; the difference of its
+``moments.BATCHES`` disjoint batches of the draws (all batches in one
+evaluation, each moment then being its batch moments); the difference of its
 sides may be up to ``moments.Z_SCORE`` standard errors of the batch means.
+
+The free indices of a relation are first evaluated as one batch
+(``index_batch``); only if that batch cannot show the relation holding
+everywhere does the loop visit each value, and report the first failure. A
+check that draws nothing runs one example: every other would be the same.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from grimoire.formulacheck import calculus, moments
+from grimoire.formulacheck import calculus, index_batch, moments
 from grimoire.formulacheck import operations as ops
 from grimoire.formulacheck.bindings import PROJECT_PACKAGE, evaluate_binding
 from grimoire.formulacheck.blocks import CheckBlock, DoctestBlock, NocheckBlock
@@ -40,6 +46,7 @@ from grimoire.formulacheck.evaluator import Context, Evaluator
 from grimoire.formulacheck.pages import Item
 from grimoire.formulacheck.prepare import Check, CheckedRelation, prepare
 from grimoire.formulacheck.report import failure_message
+from grimoire.formulacheck.vectorized import Sampled
 from grimoire.formulacheck.plain_samplers import EDGE_EXAMPLES, plain_value
 from grimoire.formulacheck.samplers import strategy
 
@@ -70,13 +77,14 @@ def draw(check: Check, data: st.DataObject | None, pick: Pick | None = None) -> 
     Values come from hypothesis (``data``) or, with ``pick``, from the plain seeded draws.
     """
     example = Example()
+    # One evaluator for every bound: it reads ``example.refs`` as it grows, and a bound's value never changes.
+    bounds = Evaluator(example.refs, check.options.base, check.deps)
     for entry in check.entries:
         if entry.random is not None or entry.members is not None or entry.deferred:
             continue  # drawn when a moment needs it, or evaluated for each member of a set
         try:
             if entry.sampler is not None:
                 spec = entry.sampler
-                bounds = Evaluator(example.refs, check.options.base, check.deps)
                 args = [bounds.evaluate(arg) for arg in spec.args]
                 low = None if spec.low is None else bounds.evaluate(spec.low)
                 high = None if spec.high is None else bounds.evaluate(spec.high)
@@ -166,22 +174,82 @@ def _monte_carlo_tolerance(check: Check, checked: CheckedRelation, context: Cont
     """``moments.Z_SCORE`` standard errors of the batch means of left - right, and a sentence saying so."""
     random = context.random
     assert random is not None
-    size = random.samples // moments.BATCHES
-    differences = []
+
+    def sides() -> tuple[Any, Any]:
+        evaluator = Evaluator(example.refs, check.options.base, check.deps, context)
+        evaluator.indices, evaluator.index_names = dict(position), set(checked.free)
+        return evaluator.evaluate(checked.relation.left), evaluator.evaluate(checked.relation.right)
+
     try:
-        for batch in range(moments.BATCHES):
-            random.window = slice(batch * size, (batch + 1) * size)
-            evaluator = Evaluator(example.refs, check.options.base, check.deps, context)
-            evaluator.indices, evaluator.index_names = dict(position), set(checked.free)
-            left = evaluator.evaluate(checked.relation.left)
-            right = evaluator.evaluate(checked.relation.right)
-            differences.append(np.asarray(left, dtype=np.float64) - np.asarray(right, dtype=np.float64))
+        random.batches = moments.BATCHES  # every Monte Carlo moment is then its BATCHES batch moments at once
+        differences = _batch_differences(*sides())
+    except Exception:  # noqa: BLE001 - a moment inside a moment, or anything the batch cannot do: batch by batch
+        size = random.samples // moments.BATCHES
+        batches = []
+        try:
+            random.batches = 0
+            for batch in range(moments.BATCHES):
+                random.window = slice(batch * size, (batch + 1) * size)
+                left, right = sides()
+                batches.append(np.asarray(left, dtype=np.float64) - np.asarray(right, dtype=np.float64))
+        finally:
+            random.window = slice(None)
+        differences = np.stack(batches)
     finally:
-        random.window = slice(None)
-    error = float(np.max(np.std(np.stack(differences), axis=0, ddof=1))) / np.sqrt(moments.BATCHES)
+        random.batches = 0
+    error = float(np.max(np.std(differences, axis=0, ddof=1))) / np.sqrt(moments.BATCHES)
     atol = moments.Z_SCORE * error
     return atol, (f"Monte Carlo over {random.samples} draws: tolerance {moments.Z_SCORE:g} standard errors "
                   f"of {moments.BATCHES} batch means = {atol:.3g}")
+
+
+def _batch_differences(left: Any, right: Any) -> np.ndarray:
+    """left - right in each batch (the first axis), as numpy broadcasts the two sides of one batch."""
+    def stacked(side: Any) -> np.ndarray:
+        if callable(side):
+            raise EvaluationError("a side of the relation is a function, not a value")
+        if isinstance(side, Sampled):
+            return side.data
+        return np.broadcast_to(np.asarray(side, dtype=np.float64), (moments.BATCHES,) + np.shape(side))
+
+    lhs, rhs = stacked(left), stacked(right)
+    ndim = max(lhs.ndim, rhs.ndim)
+    # Per-batch values broadcast against each other, so pad each after the batch axis, never before it.
+    lhs = lhs.reshape(lhs.shape[:1] + (1,) * (ndim - lhs.ndim) + lhs.shape[1:])
+    rhs = rhs.reshape(rhs.shape[:1] + (1,) * (ndim - rhs.ndim) + rhs.shape[1:])
+    return lhs - rhs
+
+
+def _tolerances(check: Check, checked: CheckedRelation, context: Context) -> tuple[float, float]:
+    """(rtol, atol) of a relation, after an evaluation has recorded the numerical methods it used."""
+    rtol = check.options.rtol
+    atol = max(check.options.atol, checked.approx_atol or 0.0)
+    if context.numeric:
+        rtol, atol = max(rtol, calculus.NUMERIC_RTOL), max(atol, calculus.NUMERIC_ATOL)
+    return rtol, atol
+
+
+def _holds_in_one_batch(check: Check, checked: CheckedRelation, evaluator: Evaluator, context: Context,
+                        ranges: list[range]) -> bool:
+    """Whether the relation holds at every value of its free indices, evaluated as one batch
+    (``index_batch``). ``False`` whenever the batch cannot tell: the loop then decides, and reports."""
+    relation = checked.relation
+    combinations = list(itertools.product(*ranges))
+    if len(combinations) < 2 or not evaluator.batching() or not index_batch.batchable(relation.left,
+                                                                                     relation.right):
+        return False
+    context.numeric.clear()
+    try:
+        evaluator.indices = index_batch.batch_of(list(checked.free), combinations)
+        left, right = evaluator.evaluate(relation.left), evaluator.evaluate(relation.right)
+        rtol, atol = _tolerances(check, checked, context)
+        if index_batch.holds_everywhere(left, right, len(combinations), relation.op, rtol, atol, checked.infinite):
+            return True
+    except Exception:  # noqa: BLE001 - the loop re-evaluates and reports whatever went wrong
+        index_batch.give_up(relation.left, relation.right)
+    finally:
+        evaluator.indices = {}
+    return False
 
 
 def check_example(check: Check, example: Example) -> None:
@@ -195,7 +263,10 @@ def check_example(check: Check, example: Example) -> None:
         what = (f"step {checked.step} of {checked.steps}: {checked.text}" if checked.steps > 1
                 else f"relation: {checked.text}")
         try:
-            for combination in itertools.product(*_ranges(check, checked, evaluator)):
+            ranges = _ranges(check, checked, evaluator)
+            if _holds_in_one_batch(check, checked, evaluator, context, ranges):
+                continue
+            for combination in itertools.product(*ranges):
                 position = dict(zip(checked.free, combination))
                 evaluator.indices = dict(position)
                 context.numeric.clear()
@@ -203,10 +274,7 @@ def check_example(check: Check, example: Example) -> None:
                     context.random.used_monte_carlo = False
                     evaluator.cache.clear()  # a cached moment would hide that this relation uses Monte Carlo
                 left, right = evaluator.evaluate(relation.left), evaluator.evaluate(relation.right)
-                rtol = check.options.rtol
-                atol = max(check.options.atol, checked.approx_atol or 0.0)
-                if context.numeric:
-                    rtol, atol = max(rtol, calculus.NUMERIC_RTOL), max(atol, calculus.NUMERIC_ATOL)
+                rtol, atol = _tolerances(check, checked, context)
                 note = ""
                 if context.random is not None and context.random.used_monte_carlo:
                     spread, note = _monte_carlo_tolerance(check, checked, context, example, position)
@@ -241,6 +309,8 @@ def run_check(check: Check, examples: int | None = None, shrink: bool = True) ->
 def run_plain(check: Check, examples: int | None = None) -> None:
     """Raise ``CheckFailure`` unless the check holds on the plain seeded examples."""
     count = examples or check.options.examples
+    if not any(entry.sampler is not None for entry in check.entries):
+        count = 1  # nothing is drawn, and random variables use fixed seeds: every example would be this one
     rng = np.random.default_rng(zlib.crc32(f"{check.location}".encode()))
     for number in range(count):
         edge = number if number < EDGE_EXAMPLES else None

@@ -180,7 +180,40 @@ def index(a: Value, positions: list[Value], base: int, labels: list[str]) -> Val
         template = np.arange(int(np.prod(a.shape)), dtype=np.float64).reshape(a.shape)
         chosen = np.asarray(scalar.index(template, positions, base, labels)).astype(np.intp)
         return Sampled(a.data.reshape(a.count, -1)[:, chosen])
+    if not callable(a) and not any(callable(p) for p in positions):
+        chosen = _batch_positions(a, positions, base)
+        if chosen is not None:
+            if isinstance(a, Sampled):
+                rows = a.data.reshape((a.count,) + np.shape(_subscripted(a.data[0], len(positions))))
+                return Sampled(rows[(np.arange(a.count),) + chosen])
+            return Sampled(_subscripted(np.asarray(a), len(positions))[chosen])
     return per_draw(lambda x, *p: scalar.index(x, list(p), base, labels), a, *positions)
+
+
+def _subscripted(array: np.ndarray, count: int) -> np.ndarray:
+    """``array`` as ``count`` subscripts see it: a row or column vector under one subscript is 1-D."""
+    return np.ravel(array) if count == 1 and array.ndim == 2 and 1 in array.shape else array
+
+
+def _batch_positions(a: Value, positions: list[Value], base: int) -> tuple[np.ndarray, ...] | None:
+    """0-based integer positions, one array per subscript, for draws of subscripts; ``None`` unless every
+    draw's subscripts are integers within their axes (then ``scalar.index``, draw by draw, says what is
+    wrong)."""
+    counts = {p.count for p in positions if type(p) is Sampled} | ({a.count} if isinstance(a, Sampled) else set())
+    if len(counts) != 1 or any(type(p) is not Sampled and np.ndim(p) != 0 for p in positions):
+        return None
+    count = counts.pop()
+    try:
+        lengths = index_positions(a, len(positions))
+    except EvaluationError:
+        return None
+    chosen = []
+    for position, length in zip(positions, lengths):
+        data = position.data if type(position) is Sampled else np.full(count, float(position))
+        if data.ndim != 1 or not np.all(np.floor(data) == data) or not np.all((data >= base) & (data < base + length)):
+            return None
+        chosen.append(data.astype(np.intp) - base)
+    return tuple(chosen)
 
 
 def extremum(args: list[Value], name: str) -> Value:
