@@ -159,7 +159,10 @@ def _number_display(formula_line: int, latex_line: int, latex: str, labels: list
                                         hint="split the row, or drop one label"))
             number = add(inside[0])
             names.append(inside[0].group("name").strip())
-            numbered.append((line_of(body_start + start), line_of(body_start + end), number))
+            # The row's lines are those of its text, not of the line break before it.
+            first = body_start + start + len(row) - len(row.lstrip())
+            last = body_start + start + len(row.rstrip())
+            numbered.append((line_of(first), line_of(max(first, last - 1)), number))
             text = f"{text.rstrip()} \\tag{{{number}}}"
         rows_tex.append(text)
     tex = "\\begin{align*}" + "\\\\".join(rows_tex) + "\\end{align*}"

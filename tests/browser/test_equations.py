@@ -79,3 +79,26 @@ def test_hovering_and_focusing_a_reference_shows_the_typeset_equation(sized_page
     other.focus()
     card.wait_for(state="visible", timeout=5_000)
     assert card.locator(".grimoire-card__title").inner_text() == f"Equation {other.inner_text()}"
+
+
+def test_a_cross_page_reference_lands_on_the_other_pages_equation(page, site_url: str) -> None:
+    page.goto(site_url + "glossary/softmax/")
+    link = page.locator("a.grimoire-eqref").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    card = page.locator("#grimoire-card")
+    card.wait_for(state="visible", timeout=5_000)
+    number = link.inner_text()
+    title = card.locator(".grimoire-card__title").inner_text()
+    assert title.startswith(f"Equation {number} in ") and "attention" in title
+    assert card.locator(".katex-display").count() == 1
+    link.click()
+    page.wait_for_url("**/derivations/attention-scaling/#eq:scaled-variance")
+    target = page.locator("[id='eq:scaled-variance']")
+    page.wait_for_function(
+        "(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+        arg=target.element_handle(),
+    )
+    box = target.bounding_box()
+    assert box is not None and box["y"] >= _header_bottom(page) - 1
+    assert number in target.inner_text()  # the number the reference printed is the one typeset there
