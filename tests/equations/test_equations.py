@@ -16,9 +16,11 @@ from grimoire.equations.numbering import number_page, split_rows
 from grimoire.equations.references import find_in_prose, link_references
 from grimoire.equations.syntax import blank_labels
 from grimoire.formula_marks import mark_view
+from grimoire.glossary.model import first_display_formula
 from grimoire.formulacheck.extract import extract_formulas
 from grimoire.formulacheck.pages import items_of_text, site_macros
-from grimoire.formulacheck.runner import run_item
+from grimoire.formulacheck.errors import CheckFailure
+from grimoire.formulacheck.runner import check_item, run_item
 from grimoire.formulacheck.status import FormulaStatus
 from grimoire.mathrender.page_math import typeset_page
 from grimoire.mathrender.renderer import MathRenderer
@@ -284,9 +286,6 @@ def test_a_failing_step_of_a_numbered_aligned_chain_names_its_equation() -> None
     (item,) = items_of_text(CHAIN, "glossary/s.md")
     outcome = run_item(item, site_macros(), examples=5)
     assert not outcome.ok and outcome.step == 2, outcome.message
-    from grimoire.formulacheck.errors import CheckFailure
-    from grimoire.formulacheck.runner import check_item
-
     with pytest.raises(CheckFailure) as failure:
         check_item(item, site_macros(), examples=5)
     assert failure.value.line == 6  # the row "&= 2 e^{x_i} / ..." labelled eq:wrong
@@ -308,6 +307,4 @@ def test_a_failing_step_of_a_numbered_aligned_chain_names_its_equation() -> None
 
 
 def test_a_terms_card_shows_its_labelled_defining_formula_without_the_label() -> None:
-    from grimoire.glossary.model import first_display_formula
-
     assert first_display_formula("Text.\n\n$$\ns(x) = e^x \\label{eq:def}\n$$\n") == "s(x) = e^x"
