@@ -127,7 +127,8 @@ class SiteBuild:
         content = readable_notebooks(self.content_files(), lambda rel: self.source(self.layout.root / rel), self.problems)
         self.glossary.load(content, self.source)
         self.read_formula_checks(content)
-        self.equations.collect((src, src, self.source(self.layout.root / src)) for src in content if src.endswith(".md"))
+        self.equations.collect((src, self._display_path(self.layout.root / src, src), self.source(self.layout.root / src))
+                               for src in content if src.endswith(".md"))
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
         generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root, self.problems)]
         script = self.client_math_script()
@@ -273,7 +274,7 @@ class SiteBuild:
         return self.equations.anchor_ids(src_path)
 
     def finish_page(self, output: str, src_path: str) -> str:
-        """The page's final HTML: typeset formulas and term cards in place.
+        """The page's final HTML: typeset formulas and term and equation cards in place.
 
         Both go in only now, after the search plugin has indexed the page.
         """
