@@ -135,6 +135,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return build.typeset(build.embed_figures(html, page.file.src_uri, src), page.file.src_uri, src)
 
     result = build.guarded(page.file.src_uri, "typesetting the page", content, html)
+    # Equation ids are made while typesetting, after MkDocs listed the page's anchors for link validation.
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(build.anchor_ids(page.file.src_uri))
     _report(build)
     return result
 

@@ -116,8 +116,12 @@ class MarkView:
 
 
 def mark_view(status: FormulaStatus, result: CheckResult | None, path: str, src_uri: str, href: SourceHref,
-              typeset: Typeset, domain: str = "", experiment: str | None = None) -> MarkView:
-    """The mark of one display formula: its static status joined with this build's result."""
+              typeset: Typeset, domain: str = "", experiment: str | None = None,
+              equation: str | None = None) -> MarkView:
+    """The mark of one display formula: its static status joined with this build's result.
+
+    ``equation`` ("equation (4)") names a numbered formula in a failure's label.
+    """
     what = _implementations_html(status, src_uri, href)
     if status.status in (MISSING, INVALID):
         return MarkView(status.status, "✗", _LABEL[status.status], html.escape(status.reason or ""))
@@ -136,6 +140,7 @@ def mark_view(status: FormulaStatus, result: CheckResult | None, path: str, src_
                         f"{on}.")
     first, rest = split_message(path, result)
     step = f" at step {result.step}" if result.step else ""
+    step += f" ({equation})" if equation else ""
     label = {jobs.FAILED: f"check failed{step}", jobs.INVALID: "check cannot run",
              jobs.TIMEOUT: "check timed out", jobs.CRASHED: "check crashed",
              jobs.REFUSED: "check refused"}.get(result.kind, result.kind)

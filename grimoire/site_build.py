@@ -36,6 +36,7 @@ from .formula_marks import (
 )
 from .formulacheck.blocks import CheckBlock
 from .formulacheck.status import CHECKED, DOCTEST, FormulaStatus, clear_source_index
+from .equations.build import EquationBuild
 from .glossary.build import GlossaryBuild
 from .layout import (
     KATEX_ASSET_DIR,
@@ -87,6 +88,8 @@ class SiteBuild:
         )
         self._summary_slot = f"<!--grimoire-coverage-summary:{secrets.token_hex(6)}-->"
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
+        self.equations = EquationBuild(self.renderer, self.problems, self._page_title)
+        self.checks.equation_of = self.equations.equation_name
         self.formulas: dict[str, PageFormulas] = {}  # src path -> formula-check statuses
         self._by_path: dict[str, PageFormulas] = {}  # the same, by display path
         self._sources: dict[Path, str] = {}
@@ -124,6 +127,8 @@ class SiteBuild:
         content = readable_notebooks(self.content_files(), lambda rel: self.source(self.layout.root / rel), self.problems)
         self.glossary.load(content, self.source)
         self.read_formula_checks(content)
+        self.equations.collect((src, self._display_path(self.layout.root / src, src), self.source(self.layout.root / src))
+                               for src in content if src.endswith(".md"))
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
         generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root, self.problems)]
         script = self.client_math_script()
@@ -177,7 +182,11 @@ class SiteBuild:
                 return self.checks.placeholder(path, status.line)
             return mark_html(self._mark_view(path, src_path, status, None), status.line)
 
-        html = typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark)
+        def numbered(line: int | None) -> tuple[str, tuple[str, ...]] | None:
+            display = self.equations.display(src_path, line)
+            return None if display is None else (display.tex, display.labels)
+
+        html = typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark, numbered)
         report_leaks(html, source, path, self.problems)
         return html
 
@@ -211,7 +220,8 @@ class SiteBuild:
         domain = domain_tex(block, item.formula.latex) if details and isinstance(block, CheckBlock) and item else ""
         experiment = getattr(block, "reason", None)
         typeset = self._typeset_inline if details else str
-        return mark_view(status, result, path, src_path, source_href, typeset, domain, experiment)
+        equation = self.equations.equation_name(path, status.line, result.step_line if result else None)
+        return mark_view(status, result, path, src_path, source_href, typeset, domain, experiment, equation)
 
     def _typeset_inline(self, tex: str) -> str:
         (result,) = self.renderer.render([RenderRequest(tex, False)])
@@ -252,18 +262,23 @@ class SiteBuild:
             self.problems.add(problem)
         markdown = strip_check_blocks(markdown)
         shown = self._display_path(abs_src_path, src_path)
+        markdown = self.equations.link(markdown, src_path, shown, body_first_line(source))
         markdown = self.glossary.link(markdown, src_path, shown, source)
         markdown, long_blocks = bound_markdown(markdown, shown, body_first_line(source))
         for problem in long_blocks:
             self.problems.add(problem)
         return markdown
 
+    def anchor_ids(self, src_path: str) -> list[str]:
+        """Ids the typeset page holds that its Markdown did not (equation labels), for MkDocs' link validation."""
+        return self.equations.anchor_ids(src_path)
+
     def finish_page(self, output: str, src_path: str) -> str:
-        """The page's final HTML: typeset formulas and term cards in place.
+        """The page's final HTML: typeset formulas and term and equation cards in place.
 
         Both go in only now, after the search plugin has indexed the page.
         """
-        cards = self.glossary.cards(src_path)
+        cards = self.glossary.cards(src_path) + self.equations.cards(src_path)
         if cards:
             output = output.replace("</article>", cards + "</article>", 1)
         output = self._slots.fill(output)
@@ -335,6 +350,10 @@ class SiteBuild:
     def close(self) -> None:
         self.pool.close(kill=True)
         self.renderer.close()
+
+    def _page_title(self, src_uri: str) -> str | None:
+        term = self.glossary.glossary.registry.by_src_uri.get(src_uri)
+        return term.meta.title if term is not None else None
 
     def _display_path(self, abs_src_path: Path, src_path: str) -> str:
         """The path an author opens: relative to the project root when it is inside it."""

@@ -91,3 +91,14 @@ def test_search_index_holds_no_formula_noise(built: BuildResult) -> None:
 def test_no_formula_placeholder_is_left(built: BuildResult) -> None:
     for page in html_pages(built.site_dir):
         assert "grimoire-math:" not in page.read_text("utf-8"), page
+
+
+def test_the_attention_derivation_cites_its_numbered_equations(built: BuildResult) -> None:
+    html = built.page("derivations/attention-scaling/index.html")
+    ids = re.findall(r'<div class="arithmatex" id="(eq:[^"]+)">', html)
+    assert len(ids) >= 8 and len(set(ids)) == len(ids)
+    references = re.findall(r'<a class="grimoire-eqref" data-card="([^"]+)" href="#(eq:[^"]+)">\((\d+)\)</a>', html)
+    assert len(references) >= 8 and {target for _, target, _ in references} <= set(ids)
+    for card, _, number in references:  # each reference has its card, titled with its number
+        assert re.search(rf'<template id="{card}"><p class="grimoire-card__title">Equation \({number}\)</p>', html)
+    assert "Combining Steps" not in html and "\\eqref" not in html and "\\label" not in html

@@ -1,6 +1,7 @@
 // Hover cards for term links: on hover or keyboard focus of a link marked
 // `a.grimoire-term`, show the term's summary and typeset defining formula,
 // taken from the <template id="grimoire-card-SLUG"> the build put on the page.
+// Equation references (`a.grimoire-eqref`) name their template in data-card.
 // No dependencies; works on any static host and offline.
 (function () {
   "use strict";
@@ -9,7 +10,7 @@
   var hideTimer = 0;
 
   function termLink(node) {
-    return node && node.closest ? node.closest("a.grimoire-term") : null;
+    return node && node.closest ? node.closest("a.grimoire-term, a.grimoire-eqref") : null;
   }
 
   function ensureCard() {
@@ -35,7 +36,7 @@
   }
 
   function show(link) {
-    var template = document.getElementById("grimoire-card-" + link.dataset.term);
+    var template = document.getElementById(link.dataset.card || "grimoire-card-" + link.dataset.term);
     if (!template) return;
     var box = ensureCard();
     clearTimeout(hideTimer);

@@ -69,6 +69,8 @@ class CheckBuild:
     failures: dict[str, CheckResult] | None = None
     enabled: bool = True  # False: plan nothing (benchmarks); every mark then says "not checked"
     index: SnippetIndex | None = None  # the build's reading of snippets/, shared with the figures
+    # (path, formula line, failing step's line) -> "equation (4)" when that formula is numbered.
+    equation_of: Callable[[str, int, int | None], str | None] | None = None
     stats: CheckStats = field(default_factory=CheckStats)
 
     def __post_init__(self) -> None:
@@ -155,7 +157,9 @@ class CheckBuild:
                 assert planned.result is not None
                 if not planned.result.ok:
                     self.stats.failed += 1
-                    self.problems.add(problem(path, planned.result))
+                    equation = self.equation_of and self.equation_of(path, planned.item.formula.line,
+                                                                     planned.result.step_line)
+                    self.problems.add(problem(path, planned.result, equation))
             self.cache.prune()
         self.stats.seconds += time.perf_counter() - began
 
@@ -193,13 +197,14 @@ def split_message(path: str, result: CheckResult) -> tuple[str, str]:
     return first, rest
 
 
-def problem(path: str, result: CheckResult) -> Problem:
-    """The build problem of a result that is not a pass."""
+def problem(path: str, result: CheckResult, equation: str | None = None) -> Problem:
+    """The build problem of a result that is not a pass; ``equation`` ("equation (4)") names a numbered formula."""
     first, rest = split_message(path, result)
     headline = _HEADLINE.get(result.kind, result.kind)
     if first.startswith("formula check failed"):
         first = first[len("formula check failed") :].lstrip(": ")
     step = f" at step {result.step}" if result.step else ""
+    step += f" ({equation})" if equation else ""
     message = f"{headline}{step}" + (f": {first}" if first else "")
     detail = "\n".join(line[2:] if line.startswith("  ") else line for line in rest.splitlines())
     if result.output.strip():

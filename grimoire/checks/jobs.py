@@ -45,6 +45,7 @@ class CheckResult:
     hint: str = ""
     output: str = ""  # what the code printed
     seconds: float = 0.0
+    step_line: int | None = None  # the source line of the failing step (its row of an aligned block)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +53,7 @@ class CheckResult:
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "message": self.message, "line": self.line, "step": self.step,
-                "hint": self.hint, "output": self.output, "seconds": round(self.seconds, 4)}
+                "hint": self.hint, "output": self.output, "seconds": round(self.seconds, 4), "step_line": self.step_line}
 
     @classmethod
     def from_json(cls, key: str, data: dict[str, object]) -> CheckResult:
@@ -61,4 +62,5 @@ class CheckResult:
             return value if isinstance(value, int) else None
 
         return cls(key, str(data["kind"]), str(data.get("message", "")), number("line"), number("step"),
-                   str(data.get("hint", "")), str(data.get("output", "")), float(data.get("seconds", 0.0)))  # type: ignore[arg-type]
+                   str(data.get("hint", "")), str(data.get("output", "")), float(data.get("seconds", 0.0)),  # type: ignore[arg-type]
+                   number("step_line"))

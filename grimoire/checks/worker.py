@@ -30,6 +30,7 @@ def run(job: CheckJob) -> CheckResult:
     item = job.item
     line = item.formula.line
     output = ""
+    step_line = None  # a failing step's source line
     try:
         with snippet_loader.isolated(root), sandboxed(root, job.timeout) as watch, warnings.catch_warnings():
             # Warnings of the code under test are not the check's verdict; numpy's are silenced per example.
@@ -46,6 +47,7 @@ def run(job: CheckJob) -> CheckResult:
                 line = error.location.line if error.location is not None else line
             except CheckFailure as failure:
                 kind, message, hint, step = jobs.FAILED, str(failure), "", getattr(failure, "step", None)
+                step_line = getattr(failure, "line", None)
             except BaseException as exc:  # noqa: BLE001 - the code under test may raise anything
                 text, location = clean_traceback(exc, root)
                 headline = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -60,7 +62,7 @@ def run(job: CheckJob) -> CheckResult:
         output = watch.output
     except JobTimeout as exc:  # the alarm went off just as the check finished
         kind, message, hint, step = jobs.TIMEOUT, str(exc), TIMEOUT_HINT, None
-    return CheckResult(job.key, kind, message, line, step, hint, output, time.perf_counter() - started)
+    return CheckResult(job.key, kind, message, line, step, hint, output, time.perf_counter() - started, step_line)
 
 
 TIMEOUT_HINT = ("make the bound code faster or the drawn inputs smaller (`@examples`, sizes), or raise the limit: "

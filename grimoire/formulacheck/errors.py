@@ -54,9 +54,11 @@ class CheckFailure(AssertionError):
     """A check ran and failed; the message carries page:line, inputs and both values.
 
     ``step`` is the 1-based position of the failing relation among the formula's relations (the step of
-    a derivation ``a = b \\le c`` or of an ``aligned`` block), or None when no relation is at fault.
+    a derivation ``a = b \\le c`` or of an ``aligned`` block), or None when no relation is at fault;
+    ``line`` is the source line of that relation's sign (which numbered row of an ``aligned`` block failed).
     """
 
-    def __init__(self, message: str, step: int | None = None) -> None:
+    def __init__(self, message: str, step: int | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.step = step
+        self.line = line

@@ -4,6 +4,10 @@ A display formula is a ``$$ ... $$`` block starting a line (after any
 indentation); ``$$`` inside fenced code or inside an unrelated HTML comment
 does not count. The block is the first HTML comment after the closing
 ``$$``, blank lines allowed in between. Line numbers are 1-based.
+
+Equation labels (``\\label{eq:name}``, see ``grimoire.equations``) are
+blanked out of ``latex``, lines and columns kept: they name the formula for
+references and are no part of what it states.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..equations.syntax import blank_labels
 from ..markdown_text import blank_code
 
 _BLOCK_KIND = re.compile(r"^<!--\s*(check-doctest|check|nocheck)(?=[\s:]|-->|$)[ \t]*:?")
@@ -66,7 +71,8 @@ def _block_after(lines: list[str], after: int) -> tuple[RawBlock | None, int | N
     return RawBlock(match.group(1), body, index + 1, body_line), None, end + 1
 
 
-def extract_formulas(text: str, path: str) -> list[DisplayFormula]:
+def extract_formulas(text: str, path: str, keep_labels: bool = False) -> list[DisplayFormula]:
+    """The page's display formulas in order; ``keep_labels``: their TeX as written, labels included."""
     lines = blank_code(text, spans=False).splitlines()
     formulas: list[DisplayFormula] = []
     index = 0
@@ -93,6 +99,8 @@ def extract_formulas(text: str, path: str) -> list[DisplayFormula]:
             if close < len(lines):
                 body.append(lines[close].rstrip()[:-2])
             latex = "\n".join(body)
+        if not keep_labels:
+            latex = blank_labels(latex)
         block, stray, index = _block_after(lines, close + 1)
         formulas.append(DisplayFormula(path, opening + 1, latex, latex_line, block, stray))
     return formulas

@@ -64,7 +64,9 @@ class Example:
 
 def _fail(check: Check, what: str, reason: str, example: Example, indices: dict[str, int] | None = None,
           values: tuple[Any, Any] | None = None, step: int | None = None) -> CheckFailure:
-    return CheckFailure(failure_message(check.location, what, reason, example.shown, indices or {}, values), step)
+    line = check.relations[step - 1].location.line if step and step <= len(check.relations) else None
+    return CheckFailure(failure_message(check.location, what, reason, example.shown, indices or {}, values),
+                        step, line)
 
 
 # pick(kind, evaluated sizes, low, high, label) -> a value: the plain draws of ``plain_samplers``.
@@ -337,7 +339,7 @@ def run_hypothesis(check: Check, examples: int | None = None, shrink: bool = Tru
     try:
         holds()
     except CheckFailure as failure:
-        raise CheckFailure(str(failure), failure.step) from None
+        raise CheckFailure(str(failure), failure.step, failure.line) from None
 
 
 def run_doctest(block: DoctestBlock) -> None:

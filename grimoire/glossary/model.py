@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..equations.syntax import LABEL
 from ..markdown_text import blank_code
 from ..problems import Problem
 from .frontmatter import PageMeta, read_meta, split_front_matter
@@ -33,9 +34,9 @@ class Glossary:
 
 
 def first_display_formula(body: str) -> str | None:
-    """The first ``$$...$$`` formula outside fenced code: a term's defining formula."""
+    """The first ``$$...$$`` formula outside fenced code: a term's defining formula (without its ``\\label``)."""
     m = _DISPLAY.search(blank_code(body, spans=False))
-    return body[m.start(1) : m.end(1)].strip() if m else None
+    return LABEL.sub("", body[m.start(1) : m.end(1)]).strip() if m else None
 
 
 def _read_file(path: Path) -> str:

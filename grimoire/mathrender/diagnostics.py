@@ -78,6 +78,11 @@ def _hint(message: str, macros: dict[str, str]) -> str:
     undefined = _UNDEFINED.search(message)
     if undefined:
         name = undefined.group(1)
+        if name in ("\\eqref", "\\ref"):
+            return f"write {name}{{eq:name}} in running text, outside $...$ (README: Numbered equations)"
+        if name == "\\label":
+            return ("\\label{eq:name} numbers a display formula of a Markdown page ($$ on their own lines), "
+                    "not inline math or a notebook's")
         close = difflib.get_close_matches(name, list(macros), n=3, cutoff=0.6)
         if close:
             return f"did you mean {' or '.join(close)}? (site macros live in macros.yml)"

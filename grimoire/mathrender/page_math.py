@@ -169,24 +169,38 @@ def typeset_page(
     problems: ProblemLog,
     place: Callable[[str], str] = identity,
     after_display: Callable[[int | None], str] | None = None,
+    numbered: Callable[[int | None], tuple[str, Sequence[str]] | None] | None = None,
 ) -> str:
     """The page HTML with every arithmatex formula replaced by KaTeX output.
 
     ``place`` decides what goes into the page for each typeset formula: the
     HTML itself by default, or a placeholder (see ``slots.FormulaSlots``).
     ``after_display`` gives HTML to put after each display formula, from the
-    source line where its TeX starts (the formula-check marks).
+    source line where its TeX starts (the formula-check marks). ``numbered``
+    gives, from that line, a labelled display's TeX to typeset instead (its
+    labels made tags) and its anchor ids (see ``grimoire.equations``).
     """
     found = find_formulas(html)
     if not found:
         return html
     lines = locate_lines(source, [f.tex for f in found])
+    anchors: list[Sequence[str]] = [()] * len(found)
+    if numbered is not None:
+        for i, (formula, line) in enumerate(zip(found, lines)):
+            numbering = numbered(line) if formula.display else None
+            if numbering is not None:
+                found[i] = replace(formula, tex=numbering[0])
+                anchors[i] = numbering[1]
     rendered = typeset(found, lines, path, renderer, problems)
     bodies = []
-    for formula, line, body in zip(found, lines, rendered):
+    for formula, line, body, ids in zip(found, lines, rendered, anchors):
         tag = "div" if formula.display else "span"
         after = after_display(line) if after_display is not None and formula.display else ""
-        bodies.append(f'<{tag} class="arithmatex">{place(body)}</{tag}>{after}')
+        # The display carries its first label as id (the target of page/#eq:name); the
+        # other rows' labels of an aligned block are anchors at its top.
+        own = f' id="{html_lib.escape(ids[0])}"' if ids else ""
+        extra = "".join(f'<span class="grimoire-eq-anchor" id="{html_lib.escape(i)}"></span>' for i in ids[1:])
+        bodies.append(f'<{tag} class="arithmatex"{own}>{extra}{place(body)}</{tag}>{after}')
     return splice(html, found, bodies)
 
 
