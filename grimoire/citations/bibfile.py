@@ -35,6 +35,7 @@ _EPRINT = re.compile(r"^[A-Za-z0-9.\-/]+$")
 class BibFile:
     data: BibliographyData
     lines: dict[str, int] = field(default_factory=dict)  # key (as written) -> line of its "@"
+    broken: set[str] = field(default_factory=set)  # keys of entries with a syntax error: reported, not used
     problems: list[Problem] = field(default_factory=list)
 
     def entry(self, key: str) -> Entry | None:
@@ -77,8 +78,14 @@ def read_bib(text: str, path: str = BIB_NAME) -> BibFile:
         problem = _problem(error, path, bib)
         if problem is not None:
             bib.problems.append(problem)
+            if isinstance(error, PybtexSyntaxError) and error.lineno is not None:
+                # The entry the error is in: the last one starting at or before its line.
+                starts = [key for key, line in occurrences if line <= error.lineno]
+                if starts:
+                    bib.broken.add(starts[-1])
     for key, entry in data.entries.items():
-        bib.problems += _check_entry(path, bib.lines.get(key), key, entry)
+        if key not in bib.broken:
+            bib.problems += _check_entry(path, bib.lines.get(key), key, entry)
     return bib
 
 

@@ -86,7 +86,7 @@ def format_references(bib: BibFile, path: str) -> tuple[dict[str, Reference], li
     """Every entry of ``bib`` formatted, by key; entries pybtex cannot format are problems."""
     style = reference_style()
     backend = SafeHtmlBackend()
-    entries = style.sort(list(bib.data.entries.values()))
+    entries = style.sort([e for key, e in bib.data.entries.items() if key not in bib.broken])
     references: dict[str, Reference] = {}
     problems = []
     for order, (entry, label) in enumerate(zip(entries, author_year_labels(entries))):

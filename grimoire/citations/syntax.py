@@ -28,13 +28,15 @@ KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 _BRACKET = re.compile(r"(?<![\\!])\[(?P<body>(?:[^\[\]\n]|\n(?![ \t]*\n))*?@(?:[^\[\]\n]|\n(?![ \t]*\n))*?)\](?![(\[:])")
 _ITEM = re.compile(rf"^(?P<prefix>[^@]*?)(?<![^\s])(?P<minus>-)?@(?P<key>{KEY})(?P<suffix>[^@]*)$", re.DOTALL)
 _NARRATIVE = re.compile(rf"(?<![\w\\@.+\-/:])@(?P<key>{KEY})")
-# Where an "@" is no citation: inline links (text and target), HTML tags and autolinks, bare URLs, e-mail addresses, attribute lists.
+# Where an "@" is no citation: inline links (text and target), reference definitions, HTML tags and autolinks, bare URLs, e-mail addresses, attribute lists.
 _NOT_PROSE = re.compile(
     r"\[[^\[\]\n]*\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)"
     r"|<[A-Za-z/!][^<>\n]*>"
     r"|\b(?:https?|ftp|mailto):[^\s<>\"')\]]+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\{[:#. ][^{}\n]*\}"
+    r"|^[ ]{0,3}\[[^\[\]\n]*\]:.*$",  # a link reference definition
+    re.MULTILINE,
 )
 
 
