@@ -89,7 +89,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # Sections in reading order (glossary first), and pages A-Z within each.
     # Titles are unknown until pages are read, so the slug stands in for one
     # ("softmax" before "softmax-temperature", which file names get wrong).
-    order = {"Glossary": 0, "Derivations": 1, "Snippets": 2}
+    order = {"Glossary": 0, "Derivations": 1, "Papers": 2, "Snippets": 3}
     nav.items.sort(key=lambda item: (item.is_section, order.get(item.title or "", 99)))
     for item in nav.items:
         if item.is_section:
@@ -152,6 +152,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         )
     final = output
     output = build.guarded(page.file.src_uri, "finishing the page", lambda: build.finish_page(final, page.file.src_uri), output)
+    finished = output
+    output = build.guarded(
+        page.file.src_uri, "adding meta tags",
+        lambda: build.open_graph(finished, page.meta, page.title or "", page.canonical_url, page.is_homepage), output,
+    )
     _report(build)
     return output
 
@@ -184,6 +189,9 @@ def on_shutdown() -> None:
 
 
 def _report(build: SiteBuild) -> None:
+    # Notices (an uncited bibliography entry) at INFO: --strict fails on every WARNING.
+    for notice in build.new_notices():
+        log.info(notice.format())
     fresh = build.new_problems()
     for problem in fresh:
         log.warning(problem.format())

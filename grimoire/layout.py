@@ -1,6 +1,6 @@
 """Where things live in a Grimoire project, and which files make up its content.
 
-Content is kept in top-level section folders (``glossary/``, ``derivations/``)
+Content is kept in top-level section folders (``glossary/``, ``derivations/``, ``papers/``)
 rather than in MkDocs' ``docs_dir``; the hooks add these files to the build.
 """
 
@@ -13,12 +13,14 @@ from typing import Literal
 
 MathMode = Literal["server", "client"]
 
-CONTENT_SECTIONS = ("glossary", "derivations")
+CONTENT_SECTIONS = ("glossary", "derivations", "papers")
 CONTENT_SUFFIXES = frozenset({".md", ".ipynb"})
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 KATEX_ASSET_DIR = "assets/katex"
 SITE_CSS = "assets/grimoire.css"
 SITE_JS = "assets/term-cards.js"
+# KaTeX's own copy-tex: copying a selection with typeset math copies its TeX (read from the MathML annotation).
+COPY_TEX_JS = f"{KATEX_ASSET_DIR}/contrib/copy-tex.min.js"
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,10 @@ def content_files(root: Path) -> list[str]:
 def katex_assets(katex_dir: Path, math_mode: MathMode = "server") -> list[tuple[Path, str]]:
     """(source file, site path) of the KaTeX stylesheet and the fonts it names.
 
-    Client-side math also needs KaTeX's scripts.
+    Client-side math also needs KaTeX's scripts; both modes ship its copy-tex.
     """
     dist = katex_dir / "dist"
-    assets = [(dist / "katex.min.css", f"{KATEX_ASSET_DIR}/katex.min.css")]
+    assets = [(dist / "katex.min.css", f"{KATEX_ASSET_DIR}/katex.min.css"), (dist / "contrib" / "copy-tex.min.js", COPY_TEX_JS)]
     if math_mode == "client":
         assets += [
             (dist / "katex.min.js", f"{KATEX_ASSET_DIR}/katex.min.js"),

@@ -93,6 +93,17 @@ def blank_code(source: str, spans: bool = True) -> str:
     return blank_spans(text, code_span_bounds(text)) if spans else text
 
 
+def markdown_escape(text: str) -> str:
+    """``text`` with every character Markdown or HTML could read as markup written as a character reference.
+
+    Unlike ``markdown_literal`` it keeps the spacing (for pieces of a longer text).
+
+    >>> markdown_escape(" *a* & <b> ")
+    ' &#42;a&#42; &#38; &#60;b&#62; '
+    """
+    return text.translate(_LITERAL)
+
+
 def markdown_literal(text: str) -> str:
     """``text`` written so Markdown renders exactly it, as text (for front-matter text in generated pages).
 

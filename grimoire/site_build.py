@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .checks.build import CheckBuild
+from .citations.build import CitationBuild
 from .checks.domain import domain_tex
 from .checks.jobs import CheckResult
 from .figures.build import FigureBuild
@@ -39,6 +40,7 @@ from .formulacheck.status import CHECKED, DOCTEST, FormulaStatus, clear_source_i
 from .equations.build import EquationBuild
 from .glossary.build import GlossaryBuild
 from .layout import (
+    COPY_TEX_JS,
     KATEX_ASSET_DIR,
     SITE_CSS,
     SITE_JS,
@@ -54,6 +56,7 @@ from .markdown_bounds import bound_markdown
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
+from .open_graph import with_open_graph
 from .page_safety import defuse_markdown, refuse_script_urls
 from .page_source import MAX_PAGE_BYTES, read_source, readable_notebooks
 from .problems import Problem, ProblemLog, run_guarded
@@ -90,6 +93,8 @@ class SiteBuild:
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
         self.equations = EquationBuild(self.renderer, self.problems, self._page_title)
         self.checks.equation_of = self.equations.equation_name
+        self.citations = CitationBuild(layout.root, self.problems, lambda: self.glossary.urls)
+        self._noticed = 0
         self.formulas: dict[str, PageFormulas] = {}  # src path -> formula-check statuses
         self._by_path: dict[str, PageFormulas] = {}  # the same, by display path
         self._sources: dict[Path, str] = {}
@@ -115,8 +120,8 @@ class SiteBuild:
         """Site paths of the scripts every page loads (KaTeX's only for client-side math)."""
         if self.layout.math_mode == "client":
             katex = [f"{KATEX_ASSET_DIR}/katex.min.js", f"{KATEX_ASSET_DIR}/auto-render.min.js"]
-            return [SITE_JS, *katex, CLIENT_MATH_SCRIPT]
-        return [SITE_JS]
+            return [SITE_JS, *katex, CLIENT_MATH_SCRIPT, COPY_TEX_JS]
+        return [SITE_JS, COPY_TEX_JS]
 
     def plan_files(self) -> tuple[list[str], list[tuple[Path, str]], list[tuple[str, str]]]:
         """Reads every content page once, then says what the site is made of.
@@ -126,11 +131,13 @@ class SiteBuild:
         """
         content = readable_notebooks(self.content_files(), lambda rel: self.source(self.layout.root / rel), self.problems)
         self.glossary.load(content, self.source)
+        self.citations.load(self.glossary.glossary.registry.terms, self.source)
         self.read_formula_checks(content)
         self.equations.collect((src, self._display_path(self.layout.root / src, src), self.source(self.layout.root / src))
                                for src in content if src.endswith(".md"))
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
         generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root, self.problems)]
+        generated += self.citations.generated_pages()
         script = self.client_math_script()
         if script is not None:
             generated.append((CLIENT_MATH_SCRIPT, script))
@@ -264,6 +271,7 @@ class SiteBuild:
         shown = self._display_path(abs_src_path, src_path)
         markdown = self.equations.link(markdown, src_path, shown, body_first_line(source))
         markdown = self.glossary.link(markdown, src_path, shown, source)
+        markdown = self.citations.link(markdown, src_path, shown, source)
         markdown, long_blocks = bound_markdown(markdown, shown, body_first_line(source))
         for problem in long_blocks:
             self.problems.add(problem)
@@ -281,6 +289,7 @@ class SiteBuild:
         cards = self.glossary.cards(src_path) + self.equations.cards(src_path)
         if cards:
             output = output.replace("</article>", cards + "</article>", 1)
+        output = self.citations.finish(output, src_path)
         output = self._slots.fill(output)
         output = self.checks.fill(output, self._render_result)
         if src_path == COVERAGE_SRC_URI and self._summary_slot in output:
@@ -336,6 +345,16 @@ class SiteBuild:
     def theme_meta(self, meta: Mapping[str, object]) -> dict[str, object]:
         """A page's front matter as the theme and plugins may show it (see ``glossary.theme_meta``)."""
         return theme_meta(meta)
+
+    def open_graph(self, output: str, meta: Mapping[str, object], title: str, url: str | None, home: bool) -> str:
+        """The page with Open Graph tags from its (escaped) title and summary (see ``open_graph``)."""
+        return with_open_graph(output, meta, title, url, home)
+
+    def new_notices(self) -> list[Problem]:
+        """Notices (never failing the build) since the last call: an uncited bibliography entry."""
+        fresh = self.citations.notices[self._noticed :]
+        self._noticed = len(self.citations.notices)
+        return fresh
 
     def guarded(self, src_path: str, stage: str, step: Callable[[], str], fallback: str) -> str:
         """``step()``; a bug in it becomes one problem and an error box in the page, and the build goes on."""

@@ -2,6 +2,8 @@
 // `a.grimoire-term`, show the term's summary and typeset defining formula,
 // taken from the <template id="grimoire-card-SLUG"> the build put on the page.
 // Equation references (`a.grimoire-eqref`) name their template in data-card.
+// Citation links (`a.grimoire-cite`) show the full reference the same way,
+// taken from the entry they point to in the page's References section.
 // No dependencies; works on any static host and offline.
 (function () {
   "use strict";
@@ -10,7 +12,7 @@
   var hideTimer = 0;
 
   function termLink(node) {
-    return node && node.closest ? node.closest("a.grimoire-term, a.grimoire-eqref") : null;
+    return node && node.closest ? node.closest("a.grimoire-term, a.grimoire-eqref, a.grimoire-cite") : null;
   }
 
   function ensureCard() {
@@ -35,13 +37,27 @@
     box.style.top = window.scrollY + r.bottom + 6 + "px";
   }
 
-  function show(link) {
+  function cardContent(link) {
+    if (link.dataset.cite !== undefined) {
+      var entry = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      var text = entry && entry.querySelector(".grimoire-ref__text");
+      if (!text) return null;
+      var p = document.createElement("p");
+      p.className = "grimoire-card__summary";
+      p.appendChild(text.cloneNode(true));
+      return p;
+    }
     var template = document.getElementById(link.dataset.card || "grimoire-card-" + link.dataset.term);
-    if (!template) return;
+    return template ? template.content.cloneNode(true) : null;
+  }
+
+  function show(link) {
+    var content = cardContent(link);
+    if (!content) return;
     var box = ensureCard();
     clearTimeout(hideTimer);
     if (owner && owner !== link) owner.removeAttribute("aria-describedby");
-    box.replaceChildren(template.content.cloneNode(true));
+    box.replaceChildren(content);
     box.hidden = false;
     owner = link;
     link.setAttribute("aria-describedby", box.id);

@@ -1,7 +1,9 @@
 """Front matter of content pages: read with line numbers, checked against a schema.
 
 Glossary and derivation pages declare ``title`` and ``summary`` (required),
-and ``aliases``, ``tags``, ``related`` (lists of strings). Keys Material for
+and ``aliases``, ``tags``, ``related`` (lists of strings). A paper page
+(``papers/``) adds ``kind: paper`` and ``cite: KEY``, its entry in
+``references.bib``; the one needs the other. Keys Material for
 MkDocs itself reads are allowed too, each checked for the type Material
 expects. Anything else is an error naming the file, the line and the key, with
 the closest valid key when it looks misspelt.
@@ -31,7 +33,8 @@ REQUIRED = ("title", "summary")
 LISTS = ("aliases", "tags", "related")
 # Keys Material for MkDocs reads from front matter, accepted as they are.
 MATERIAL_KEYS = ("description", "hide", "icon", "search", "status", "template", "subtitle", "comments")
-KNOWN = REQUIRED + LISTS + MATERIAL_KEYS
+PAGE_KINDS = ("paper",)
+KNOWN = REQUIRED + LISTS + ("kind", "cite") + MATERIAL_KEYS
 # A sentence end followed by a capital: the summary has a second sentence.
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
 # The same pattern MkDocs uses (mkdocs.utils.meta), so both agree on where the body starts.
@@ -79,6 +82,8 @@ class PageMeta:
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    kind: str | None = None  # "paper" for a paper page
+    cite: str | None = None  # a paper page's key in references.bib
     # 1-based source line of each key, for later messages (e.g. an unknown related term)
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     related_lines: tuple[int, ...] = ()
@@ -200,6 +205,8 @@ def read_meta(path: str, text: str) -> tuple[PageMeta | None, list[Problem]]:
             value = []
         lists[key] = tuple(v.strip() for v in value)
 
+    kind, cite, paper_problems = _paper_keys(path, data, lines)
+    problems += paper_problems
     slug = PurePosixPath(path).stem
     return (
         PageMeta(
@@ -209,12 +216,33 @@ def read_meta(path: str, text: str) -> tuple[PageMeta | None, list[Problem]]:
             aliases=lists["aliases"],
             tags=lists["tags"],
             related=lists["related"],
+            kind=kind,
+            cite=cite,
             lines=lines,
             related_lines=_item_lines(node, "related"),
             alias_lines=_item_lines(node, "aliases"),
         ),
         problems,
     )
+
+
+def _paper_keys(path: str, data: dict, lines: dict[str, int]) -> tuple[str | None, str | None, list[Problem]]:
+    """``kind`` and ``cite``, each valid or None, and their problems."""
+    problems = []
+    kind, cite = data.get("kind"), data.get("cite")
+    if kind is not None and kind not in PAGE_KINDS:
+        problems.append(Problem(path, lines.get("kind", 2), f"'kind' must be one of: {', '.join(PAGE_KINDS)}, got {kind!r}"))
+        kind = None
+    if cite is not None and not (is_text(cite) and " " not in cite.strip()):
+        problems.append(Problem(path, lines.get("cite", 2), "'cite' must be one key of references.bib, such as vaswani2017"))
+        cite = None
+    if kind == "paper" and cite is None and "cite" not in data:
+        problems.append(Problem(path, lines.get("kind", 2), "a paper page needs 'cite', its key in references.bib",
+                                hint="add a line 'cite: vaswani2017'"))
+    if "cite" in data and kind != "paper" and "kind" not in data:
+        problems.append(Problem(path, lines.get("cite", 2), "'cite' belongs to paper pages: add 'kind: paper'",
+                                hint="cite works in the text with [@key] instead"))
+    return kind, cite.strip() if isinstance(cite, str) else None, problems
 
 
 def _item_lines(node: yaml.MappingNode, key: str) -> tuple[int, ...]:

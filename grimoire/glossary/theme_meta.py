@@ -9,6 +9,10 @@ value HTML-escaped once (MkDocs' own titles are HTML too, so every template
 shows it right), each value Material would misread (a list under
 ``description``, an alias bomb, a path under ``icon``) dropped. The problems
 themselves are reported from ``frontmatter.read_meta``.
+
+A page without a ``description`` gets its ``summary`` as one, so Material's
+``<meta name="description">`` (and the Open Graph tags, see
+``grimoire.open_graph``) describe the page, not the site.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ def theme_meta(meta: Mapping[str, object]) -> dict[str, object]:
             safe[key] = _escaped(value)
         elif isinstance(value, (bool, int, float)) or is_text(value) or is_text_list(value):
             safe[key] = _escaped(value)
+    summary = meta.get("summary")
+    if "description" not in safe and is_text(summary):
+        safe["description"] = html.escape(" ".join(str(summary).split()))
     return safe
 
 
