@@ -65,8 +65,9 @@ def test_copying_a_formula_copies_its_tex(page, site_url: str) -> None:
     page.keyboard.press("Control+C")
     page.wait_for_function("window.__copied !== null")
     copied = page.evaluate("window.__copied")
+    # The first display is equation (1): its TeX is what KaTeX typeset, number included.
     assert copied.strip() == (
-        "$$\\operatorname{Attention}(Q, K, V) = \\softmax\\left( \\frac{Q K^\\top}{\\sqrt{d}} \\right) V$$"
+        "$$\\operatorname{Attention}(Q, K, V) = \\softmax\\left( \\frac{Q K^\\top}{\\sqrt{d}} \\right) V \\tag{1}$$"
     )
 
 
