@@ -78,6 +78,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, text in generated:
         files.append(File.generated(config, uri, content=text))
     build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    # The engine decides the sidebar order; MkDocs builds the nav (and prev/next) from it.
+    config.nav = build.navigation(_page_uris(files)).nav
     # Checks and figures start in the worker pool now, while MkDocs renders pages.
     build.start_jobs(
         (f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages() if f.abs_src_path
@@ -86,21 +88,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    # Sections in reading order (glossary first), and pages A-Z within each.
-    # Titles are unknown until pages are read, so the slug stands in for one
-    # ("softmax" before "softmax-temperature", which file names get wrong).
-    order = {"Glossary": 0, "Derivations": 1, "Snippets": 2}
-    nav.items.sort(key=lambda item: (item.is_section, order.get(item.title or "", 99)))
-    for item in nav.items:
-        if item.is_section:
-            item.children.sort(key=_slug_order)
+    # MkDocs linked every page of the nav in one prev/next chain; the author's pages get their own.
+    plan = _current().navigation(_page_uris(files))
+    by_uri = {page.file.src_uri: page for page in nav.pages}
+    for chain in (plan.reading, plan.authoring):
+        pages = [by_uri[uri] for uri in chain if uri in by_uri]
+        for i, page in enumerate(pages):
+            page.previous_page = pages[i - 1] if i > 0 else None
+            page.next_page = pages[i + 1] if i + 1 < len(pages) else None
     return nav
 
 
-def _slug_order(item) -> str:
-    file = getattr(item, "file", None)
-    name = file.name if file is not None else item.title or ""
-    return name.replace("-", " ").casefold()
+def _page_uris(files: Files) -> list[str]:
+    # Notebooks become pages only in mkdocs-jupyter's on_files, after ours.
+    return [f.src_uri for f in files if f.is_documentation_page() or f.src_uri.endswith(".ipynb")]
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:

@@ -50,6 +50,7 @@ from .glossary.frontmatter import body_first_line, without_front_matter
 from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
+from .navigation import NavPlan, plan_nav
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
@@ -91,6 +92,7 @@ class SiteBuild:
         self._by_path: dict[str, PageFormulas] = {}  # the same, by display path
         self._sources: dict[Path, str] = {}
         self.fail_fast = False
+        self._content: frozenset[str] = frozenset()
 
     def source(self, path: Path) -> str:
         """A source file's text, read once per build (several stages read every page)."""
@@ -125,11 +127,18 @@ class SiteBuild:
         self.glossary.load(content, self.source)
         self.read_formula_checks(content)
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
-        generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root, self.problems)]
+        self._content = frozenset(content)
+        generated = [self.glossary.index_page(), *self.glossary.section_indexes(), self.coverage_page(),
+                     *source_pages(self.layout.root, self.problems)]
         script = self.client_math_script()
         if script is not None:
             generated.append((CLIENT_MATH_SCRIPT, script))
         return content, assets, generated
+
+    def navigation(self, pages: list[str]) -> NavPlan:
+        """The sidebar order and prev/next chains of a site made of ``pages`` (see ``navigation``)."""
+        titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+        return plan_nav(pages, titles, self._content)
 
     def client_math_script(self) -> str | None:
         """For client-side math only: the script that runs KaTeX's auto-render."""

@@ -26,6 +26,7 @@ class Glossary:
     registry: TermRegistry
     backlinks: dict[str, list[Term]] = field(default_factory=dict)  # slug -> referring pages
     formulas: dict[str, str] = field(default_factory=dict)  # slug -> first display formula
+    related: dict[str, list[Term]] = field(default_factory=dict)  # slug -> its `related` terms, in order
     problems: list[Problem] = field(default_factory=list)
 
     def terms_in(self, section: str) -> list[Term]:
@@ -69,7 +70,15 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
     glossary = Glossary(registry, problems=problems + registry.problems)
     for term in registry.terms:
         for i, name in enumerate(term.meta.related):
-            if registry.resolve(name) is None:
+            target = registry.resolve(name)
+            if target is not None and target is not term:
+                # A related term is linked from the page, so it lists the page under "Used in".
+                if target not in glossary.related.setdefault(term.slug, []):
+                    glossary.related[term.slug].append(target)
+                referrers = glossary.backlinks.setdefault(target.slug, [])
+                if term not in referrers:
+                    referrers.append(term)
+            if target is None:
                 close = registry.suggest(name)
                 lines = term.meta.related_lines
                 glossary.problems.append(
