@@ -158,7 +158,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
-    build.glossary.add_search_aliases(Path(config.site_dir))
+    build.glossary.add_search_names(Path(config.site_dir))
     build.finish_jobs()
     if build.checks.stats.checks:
         log.info(f"Grimoire: {build.checks.summary()}")

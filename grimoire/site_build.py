@@ -51,6 +51,7 @@ from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
 from .navigation import NavPlan, plan_nav
+from .notebook_page import exclude_chrome_from_search
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
@@ -175,6 +176,7 @@ class SiteBuild:
         source = self.source(abs_src_path)
         path = self._display_path(abs_src_path, src_path)
         if abs_src_path.suffix == ".ipynb":
+            html = exclude_chrome_from_search(html)
             return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
         page = self.formulas.get(src_path)
 

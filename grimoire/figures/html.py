@@ -60,7 +60,8 @@ def figure_html(token: int, alt: str, caption: str | None, source: str) -> str:
     """The ``<figure>`` replacing one reference; ``source`` is the HTML of the source link."""
     caption_html = "" if caption is None else caption_to_html(caption) + " "
     return (
-        f'<figure class="{FIGURE_CLASS}">'
+        # Out of the search index: captions and "source" links are no answer to a query.
+        f'<figure class="{FIGURE_CLASS}" data-search-exclude>'
         f'<div class="{FIGURE_CLASS}__drawing" role="img" aria-label="{html_lib.escape(alt)}">'
         f"<!--grimoire-figure:{token}--></div>"
         f"<figcaption>{caption_html}{source}</figcaption></figure>"

@@ -109,7 +109,7 @@ def typeset_notebook(
     path: str,
     renderer: MathRenderer,
     problems: ProblemLog,
-    place: Callable[[str], str] = identity,
+    place: Callable[[str, str], str] = identity,
 ) -> str:
     """The notebook page HTML with its Markdown-cell math typeset and CDN scripts removed.
 
@@ -141,4 +141,4 @@ def typeset_notebook(
         return html
 
     rendered = typeset(found, lines, path, renderer, problems, cells)
-    return splice(html, found, [place(body) for body in rendered])
+    return splice(html, found, [place(body, "" if f.display else f.tex) for f, body in zip(found, rendered)])

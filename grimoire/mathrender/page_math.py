@@ -157,7 +157,7 @@ def splice(html: str, found: Sequence[FoundFormula], bodies: Sequence[str]) -> s
     return "".join(pieces)
 
 
-def identity(body: str) -> str:
+def identity(body: str, search_text: str = "") -> str:
     return body
 
 
@@ -167,13 +167,14 @@ def typeset_page(
     path: str,
     renderer: MathRenderer,
     problems: ProblemLog,
-    place: Callable[[str], str] = identity,
+    place: Callable[[str, str], str] = identity,
     after_display: Callable[[int | None], str] | None = None,
 ) -> str:
     """The page HTML with every arithmatex formula replaced by KaTeX output.
 
     ``place`` decides what goes into the page for each typeset formula: the
-    HTML itself by default, or a placeholder (see ``slots.FormulaSlots``).
+    HTML itself by default, or a placeholder (see ``slots.FormulaSlots``); it
+    is given the HTML and, for an inline formula, its TeX (for search).
     ``after_display`` gives HTML to put after each display formula, from the
     source line where its TeX starts (the formula-check marks).
     """
@@ -186,7 +187,8 @@ def typeset_page(
     for formula, line, body in zip(found, lines, rendered):
         tag = "div" if formula.display else "span"
         after = after_display(line) if after_display is not None and formula.display else ""
-        bodies.append(f'<{tag} class="arithmatex">{place(body)}</{tag}>{after}')
+        search_text = "" if formula.display else formula.tex
+        bodies.append(f'<{tag} class="arithmatex">{place(body, search_text)}</{tag}>{after}')
     return splice(html, found, bodies)
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from grimoire.glossary.index_page import index_markdown
 from grimoire.glossary.model import first_display_formula, load_glossary
-from grimoire.glossary.search_aliases import add_aliases
+from grimoire.glossary.search_aliases import add_names
 
 
 def write(root: Path, rel: str, text: str) -> str:
@@ -68,6 +68,6 @@ def test_aliases_are_added_to_page_entries_only(tmp_path: Path) -> None:
         {"location": "glossary/kl/", "title": "KL divergence", "text": "t"},
         {"location": "glossary/kl/#definition", "title": "Definition", "text": "t"},
     ]}))
-    assert add_aliases(index, {"glossary/kl/": ["KL", "relative entropy"]}) == 1
+    assert add_names(index, {"glossary/kl/": ["KL", "relative entropy"]}) == 1
     docs = json.loads(index.read_text())["docs"]
-    assert docs[0]["aliases"] == "KL relative entropy" and "aliases" not in docs[1]
+    assert docs[0]["names"] == "KL relative entropy" and "names" not in docs[1]
