@@ -77,7 +77,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, dest, abs_src_path=str(abs_src_path)))
     for uri, text in generated:
         files.append(File.generated(config, uri, content=text))
-    build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
     # The engine decides the sidebar order; MkDocs builds the nav (and prev/next) from it.
     config.nav = build.navigation(_page_uris(files)).nav
     # Checks and figures start in the worker pool now, while MkDocs renders pages.
@@ -89,7 +88,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # MkDocs linked every page of the nav in one prev/next chain; the author's pages get their own.
-    plan = _current().navigation(_page_uris(files))
+    build = _current()
+    # Here notebooks are pages too (mkdocs-jupyter's on_files ran), so every page has its URL.
+    build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    plan = build.navigation(_page_uris(files))
     by_uri = {page.file.src_uri: page for page in nav.pages}
     for chain in (plan.reading, plan.authoring):
         pages = [by_uri[uri] for uri in chain if uri in by_uri]
@@ -115,7 +117,7 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
     # Before the tags plugin and any template read it: text escaped, malformed values dropped.
-    page.meta = build.theme_meta(page.meta)
+    page.meta = build.theme_meta(page.meta, page.file.src_uri)
     if page.file.abs_src_path is None:  # generated pages (the A-Z index) hold plain links
         return markdown
     src = Path(page.file.abs_src_path)

@@ -51,7 +51,7 @@ from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
 from .navigation import NavPlan, plan_nav
-from .notebook_page import exclude_chrome_from_search
+from .notebook_page import exclude_chrome_from_search, without_front_matter_cell
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
@@ -176,7 +176,7 @@ class SiteBuild:
         source = self.source(abs_src_path)
         path = self._display_path(abs_src_path, src_path)
         if abs_src_path.suffix == ".ipynb":
-            html = exclude_chrome_from_search(html)
+            html = exclude_chrome_from_search(without_front_matter_cell(html, source))
             return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
         page = self.formulas.get(src_path)
 
@@ -329,8 +329,16 @@ class SiteBuild:
         """A page's text as MkDocs should read it (decoded, bounded; see ``page_source``)."""
         return self.source(abs_src_path)
 
-    def theme_meta(self, meta: Mapping[str, object]) -> dict[str, object]:
-        """A page's front matter as the theme and plugins may show it (see ``glossary.theme_meta``)."""
+    def theme_meta(self, meta: Mapping[str, object], src_path: str = "") -> dict[str, object]:
+        """A page's front matter as the theme and plugins may show it (see ``glossary.theme_meta``).
+
+        A notebook's comes from its front matter cell, which MkDocs does not read.
+        """
+        term = self.glossary.glossary.registry.by_src_uri.get(src_path) if src_path.endswith(".ipynb") else None
+        if term is not None:
+            m = term.meta
+            meta = {"title": m.title, "summary": m.summary, "aliases": list(m.aliases), "tags": list(m.tags),
+                    "related": list(m.related)}
         return theme_meta(meta)
 
     def guarded(self, src_path: str, stage: str, step: Callable[[], str], fallback: str) -> str:
