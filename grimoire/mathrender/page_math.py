@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from ..problems import ProblemLog
 from ..problems import Problem
 from .diagnostics import DETAIL_CHARS, math_problem, shorten, warning_problem
-from .leaks import leaked_tex
+from .katex_commands import katex_commands
 from .katex_process import RenderRequest
+from .leaks import leaked_tex
 from .renderer import MathRenderer
 
 ARITHMATEX = re.compile(
@@ -137,7 +138,8 @@ def typeset(
         for warning in result.warnings:
             problems.add(replace(warning_problem(path, line, formula.tex, warning), cell=cell))
         if result.html is None:
-            problem = math_problem(path, line, formula.tex, formula.display, result, renderer.macros)
+            problem = math_problem(path, line, formula.tex, formula.display, result, renderer.macros,
+                                   katex_commands(renderer.katex_dir))
             problems.add(replace(problem, cell=cell))
             out.append(error_html(formula.tex, formula.display, problem.message))
         else:
