@@ -80,17 +80,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The engine decides the sidebar order; MkDocs builds the nav (and prev/next) from it.
     config.nav = build.navigation(_page_uris(files)).nav
     # Checks and figures start in the worker pool now, while MkDocs renders pages.
-    build.start_jobs(
-        (f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages() if f.abs_src_path
-    )
+    pages = set(_page_uris(files))
+    build.start_jobs((f.src_uri, Path(f.abs_src_path)) for f in files if f.src_uri in pages and f.abs_src_path)
     return files
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    # MkDocs linked every page of the nav in one prev/next chain; the author's pages get their own.
     build = _current()
     # Here notebooks are pages too (mkdocs-jupyter's on_files ran), so every page has its URL.
     build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    # MkDocs linked every page of the nav in one prev/next chain; the author's pages get their own.
     plan = build.navigation(_page_uris(files))
     by_uri = {page.file.src_uri: page for page in nav.pages}
     for chain in (plan.reading, plan.authoring):

@@ -72,3 +72,43 @@ def without_front_matter_cell(html: str, notebook_text: str) -> str:
         return html
     at = html.find(text, start)
     return html if at < 0 else html[:at] + html[at + len(text) :]
+
+
+# --- Formula checks -------------------------------------------------------------
+# A notebook's display formulas carry check blocks in their Markdown cells, as
+# on a page. The checker reads Markdown by line, so a notebook is handed to it
+# as the Markdown of its cells placed at the lines of the .ipynb file where
+# nbformat wrote them (every other line blank): checks, marks and problems
+# then all name the line an author opens.
+
+_SOURCE_OPEN = re.compile(r'^\s*"source": \[\s*$')
+
+
+def markdown_at_file_lines(notebook_text: str) -> str | None:
+    """The Markdown cells' lines at their .ipynb lines, others blank; None if the file is not laid out so.
+
+    nbformat (Jupyter, ``nbformat.write``) writes each source line on a JSON
+    line of its own; a notebook saved otherwise (one long line) is None.
+    """
+    try:
+        cells = json.loads(notebook_text).get("cells") or []
+    except (ValueError, AttributeError):
+        return None
+    lines = notebook_text.split("\n")
+    opens = [i for i, line in enumerate(lines) if _SOURCE_OPEN.match(line)]
+    with_lists = [c for c in cells if isinstance(c, dict) and isinstance(c.get("source"), list) and c["source"]]
+    if len(opens) != len(with_lists):
+        return None
+    out = [""] * len(lines)
+    for cell, at in zip(with_lists, opens):
+        for j, text in enumerate(cell["source"]):
+            index = at + 1 + j
+            try:
+                written = json.loads(lines[index].strip().removesuffix(","))
+            except (IndexError, ValueError):
+                return None
+            if written != text:
+                return None
+            if cell.get("cell_type") == "markdown":
+                out[index] = text.removesuffix("\n")
+    return "\n".join(out)

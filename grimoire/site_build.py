@@ -51,7 +51,7 @@ from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
 from .navigation import NavPlan, plan_nav
-from .notebook_page import exclude_chrome_from_search, without_front_matter_cell
+from .notebook_page import exclude_chrome_from_search, markdown_at_file_lines, without_front_matter_cell
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
@@ -94,6 +94,7 @@ class SiteBuild:
         self._sources: dict[Path, str] = {}
         self.fail_fast = False
         self._content: frozenset[str] = frozenset()
+        self._unreadable: set[Path] = set()  # notebooks whose formulas cannot be checked, reported once
 
     def source(self, path: Path) -> str:
         """A source file's text, read once per build (several stages read every page)."""
@@ -175,9 +176,6 @@ class SiteBuild:
             return typeset_page(html, generated, src_path, self.renderer, self.problems, self._slots.park)
         source = self.source(abs_src_path)
         path = self._display_path(abs_src_path, src_path)
-        if abs_src_path.suffix == ".ipynb":
-            html = exclude_chrome_from_search(without_front_matter_cell(html, source))
-            return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
         page = self.formulas.get(src_path)
 
         def mark(line: int | None) -> str:
@@ -188,15 +186,36 @@ class SiteBuild:
                 return self.checks.placeholder(path, status.line)
             return mark_html(self._mark_view(path, src_path, status, None), status.line)
 
+        if abs_src_path.suffix == ".ipynb":
+            html = exclude_chrome_from_search(without_front_matter_cell(html, source))
+            return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park,
+                                    mark, self.check_text(abs_src_path))
         html = typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark)
         report_leaks(html, source, path, self.problems)
         return html
 
+    def check_text(self, path: Path) -> str | None:
+        """The text the formula checker reads: a page's Markdown, or a notebook's at its file lines.
+
+        None for a notebook not laid out one source line per JSON line (reported once).
+        """
+        if path.suffix != ".ipynb":
+            return self.source(path)
+        text = markdown_at_file_lines(self.source(path))
+        if text is None and path not in self._unreadable:
+            self._unreadable.add(path)
+            self.problems.add(Problem(self._display_path(path, path.name), None,
+                                      "the notebook's formulas cannot be checked: it is not saved one source line "
+                                      "per JSON line", hint="save it from Jupyter, or with nbformat.write"))
+        return text
+
     def read_formula_checks(self, content: list[str]) -> None:
-        """Reads every content page's check blocks (for marks, coverage, missing blocks)."""
+        """Reads every content page's check blocks (for marks, coverage, missing blocks); notebooks too."""
         for src_path in content:
-            if src_path.endswith(".md"):
-                text = self.source(self.layout.root / src_path)
+            if src_path.endswith((".md", ".ipynb")):
+                text = self.check_text(self.layout.root / src_path)
+                if text is None:
+                    continue
                 page, problems = read_page(src_path, src_path, text, self.layout.root)
                 self.formulas[src_path] = page
                 self._by_path[page.path] = page
@@ -305,7 +324,8 @@ class SiteBuild:
         They run in the worker pool while MkDocs renders the pages.
         """
         pages = [(self._display_path(p, src), p) for src, p in pages]
-        self.checks.start((path, self.source(p)) for path, p in pages if p.suffix == ".md")
+        checked = [(path, self.check_text(p)) for path, p in pages if p.suffix in (".md", ".ipynb")]
+        self.checks.start((path, text) for path, text in checked if text is not None)
         self.figures.start(pages, self.source)
 
     def embed_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:

@@ -223,6 +223,8 @@ def test_a_notebook_page_has_its_tags_and_scrolling_code(browser, site_url: str)
         page.goto(site_url + term.src_uri.removesuffix(".ipynb") + "/")
         assert sorted(page.locator(".md-tag").all_inner_texts()) == sorted(term.meta.tags)
         assert "summary:" not in page.locator("article").inner_text()  # the front matter cell is not shown
+        displays = page.locator("article .katex-display").count()
+        assert displays and page.locator("article .grimoire-check--passed").count() == displays
         clipped = page.evaluate(
             """() => [...document.querySelectorAll('.jp-CodeCell pre')].filter(pre => {
                  if (pre.scrollWidth <= pre.clientWidth) return false;
