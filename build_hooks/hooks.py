@@ -53,9 +53,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _build.configure_figures(config.extra.get("grimoire"))
     config.extra_css.extend(css for css in _build.stylesheets() if css not in config.extra_css)
     config.extra_javascript.extend(js for js in _build.scripts() if js not in config.extra_javascript)
-    # Term links carry their class and data-term through attr_list.
-    if "attr_list" not in config.markdown_extensions:
-        config.markdown_extensions.append("attr_list")
+    # Term links carry their class and data-term through attr_list; "Used in" is Markdown in a <div>.
+    for extension in ("attr_list", "md_in_html"):
+        if extension not in config.markdown_extensions:
+            config.markdown_extensions.append(extension)
     return config
 
 
