@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..markdown_text import markdown_literal
 from ..mathrender.katex_process import RenderRequest
 from ..mathrender.renderer import MathRenderer
 from ..problems import ProblemLog
 from .cards import card_template, cards_block
 from .frontmatter import body_first_line
 from .index_page import INDEX_SRC_URI, SECTION_INDEXES, index_markdown, section_index_markdown
-from ..markdown_text import markdown_literal
 from .model import Glossary, load_glossary
 from .references import link_for, link_terms
 from .registry import Term, TermRegistry
