@@ -16,17 +16,25 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
 
+# Each step says what it does: a first install takes a few minutes.
 $(PY_STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@echo "==> Python: creating $(VENV) (if missing)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "==> Python: installing the pinned packages of requirements.lock into $(VENV)"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -r requirements.lock
+	@echo "==> Python: installing grimoire itself (editable)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $@
+	@touch $@
+	@echo "==> Python: done"
 
 $(NODE_STAMP): package-lock.json
+	@echo "==> Node $$(node --version): installing KaTeX from package-lock.json into node_modules (npm ci)"
 	npm ci --no-audit --no-fund
-	touch $@
+	@touch $@
+	@echo "==> Node: done"
 
 $(CHROMIUM):
+	@echo "==> Chromium for the browser tests: installing Debian's chromium with apt-get"
 	@if [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \

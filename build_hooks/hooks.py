@@ -53,9 +53,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _build.configure_figures(config.extra.get("grimoire"))
     config.extra_css.extend(css for css in _build.stylesheets() if css not in config.extra_css)
     config.extra_javascript.extend(js for js in _build.scripts() if js not in config.extra_javascript)
-    # Term links carry their class and data-term through attr_list.
-    if "attr_list" not in config.markdown_extensions:
-        config.markdown_extensions.append("attr_list")
+    # Term links carry their class and data-term through attr_list; "Used in" is Markdown in a <div>.
+    for extension in ("attr_list", "md_in_html"):
+        if extension not in config.markdown_extensions:
+            config.markdown_extensions.append(extension)
     return config
 
 
@@ -77,30 +78,32 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, dest, abs_src_path=str(abs_src_path)))
     for uri, text in generated:
         files.append(File.generated(config, uri, content=text))
-    build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    # The engine decides the sidebar order; MkDocs builds the nav (and prev/next) from it.
+    config.nav = build.navigation(_page_uris(files)).nav
     # Checks and figures start in the worker pool now, while MkDocs renders pages.
-    build.start_jobs(
-        (f.src_uri, Path(f.abs_src_path)) for f in files.documentation_pages() if f.abs_src_path
-    )
+    pages = set(_page_uris(files))
+    build.start_jobs((f.src_uri, Path(f.abs_src_path)) for f in files if f.src_uri in pages and f.abs_src_path)
     return files
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    # Sections in reading order (glossary first), and pages A-Z within each.
-    # Titles are unknown until pages are read, so the slug stands in for one
-    # ("softmax" before "softmax-temperature", which file names get wrong).
-    order = {"Glossary": 0, "Derivations": 1, "Papers": 2, "Snippets": 3}
-    nav.items.sort(key=lambda item: (item.is_section, order.get(item.title or "", 99)))
-    for item in nav.items:
-        if item.is_section:
-            item.children.sort(key=_slug_order)
+    build = _current()
+    # Here notebooks are pages too (mkdocs-jupyter's on_files ran), so every page has its URL.
+    build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    # MkDocs linked every page of the nav in one prev/next chain; the author's pages get their own.
+    plan = build.navigation(_page_uris(files))
+    by_uri = {page.file.src_uri: page for page in nav.pages}
+    for chain in (plan.reading, plan.authoring):
+        pages = [by_uri[uri] for uri in chain if uri in by_uri]
+        for i, page in enumerate(pages):
+            page.previous_page = pages[i - 1] if i > 0 else None
+            page.next_page = pages[i + 1] if i + 1 < len(pages) else None
     return nav
 
 
-def _slug_order(item) -> str:
-    file = getattr(item, "file", None)
-    name = file.name if file is not None else item.title or ""
-    return name.replace("-", " ").casefold()
+def _page_uris(files: Files) -> list[str]:
+    # Notebooks become pages only in mkdocs-jupyter's on_files, after ours.
+    return [f.src_uri for f in files if f.is_documentation_page() or f.src_uri.endswith(".ipynb")]
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
@@ -114,7 +117,7 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
     # Before the tags plugin and any template read it: text escaped, malformed values dropped.
-    page.meta = build.theme_meta(page.meta)
+    page.meta = build.theme_meta(page.meta, page.file.src_uri)
     if page.file.abs_src_path is None:  # generated pages (the A-Z index) hold plain links
         return markdown
     src = Path(page.file.abs_src_path)
@@ -165,7 +168,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
-    build.glossary.add_search_aliases(Path(config.site_dir))
+    build.glossary.add_search_names(Path(config.site_dir))
     build.finish_jobs()
     if build.checks.stats.checks:
         log.info(f"Grimoire: {build.checks.summary()}")

@@ -153,7 +153,8 @@ def mark_html(view: MarkView, line: int) -> str:
     """The small mark under a display formula; its details show on hover and keyboard focus."""
     anchor = f"formula-{line}"
     return (
-        f'<div class="grimoire-check grimoire-check--{view.state}" id="{anchor}">'
+        # Out of the search index: a mark's label and details are no answer to a query.
+        f'<div class="grimoire-check grimoire-check--{view.state}" id="{anchor}" data-search-exclude>'
         f'<span class="grimoire-check__mark" tabindex="0" aria-describedby="{anchor}-details">'
         f'<span aria-hidden="true">{view.symbol}</span> <span class="grimoire-check__label">'
         f"{html.escape(view.label)}</span></span>"

@@ -53,6 +53,8 @@ from .glossary.frontmatter import body_first_line, without_front_matter
 from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
+from .navigation import NavPlan, plan_nav
+from .notebook_page import exclude_chrome_from_search, markdown_at_file_lines, without_front_matter_cell
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
@@ -99,6 +101,8 @@ class SiteBuild:
         self._by_path: dict[str, PageFormulas] = {}  # the same, by display path
         self._sources: dict[Path, str] = {}
         self.fail_fast = False
+        self._content: frozenset[str] = frozenset()
+        self._unreadable: set[Path] = set()  # notebooks whose formulas cannot be checked, reported once
 
     def source(self, path: Path) -> str:
         """A source file's text, read once per build (several stages read every page)."""
@@ -136,12 +140,19 @@ class SiteBuild:
         self.equations.collect((src, self._display_path(self.layout.root / src, src), self.source(self.layout.root / src))
                                for src in content if src.endswith(".md"))
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
-        generated = [self.glossary.index_page(), self.coverage_page(), *source_pages(self.layout.root, self.problems)]
+        self._content = frozenset(content)
+        generated = [self.glossary.index_page(), *self.glossary.section_indexes(), self.coverage_page(),
+                     *source_pages(self.layout.root, self.problems)]
         generated += self.citations.generated_pages()
         script = self.client_math_script()
         if script is not None:
             generated.append((CLIENT_MATH_SCRIPT, script))
         return content, assets, generated
+
+    def navigation(self, pages: list[str]) -> NavPlan:
+        """The sidebar order and prev/next chains of a site made of ``pages`` (see ``navigation``)."""
+        titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+        return plan_nav(pages, titles, self._content)
 
     def client_math_script(self) -> str | None:
         """For client-side math only: the script that runs KaTeX's auto-render."""
@@ -177,8 +188,6 @@ class SiteBuild:
             return typeset_page(html, generated, src_path, self.renderer, self.problems, self._slots.park)
         source = self.source(abs_src_path)
         path = self._display_path(abs_src_path, src_path)
-        if abs_src_path.suffix == ".ipynb":
-            return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park)
         page = self.formulas.get(src_path)
 
         def mark(line: int | None) -> str:
@@ -193,15 +202,36 @@ class SiteBuild:
             display = self.equations.display(src_path, line)
             return None if display is None else (display.tex, display.labels)
 
+        if abs_src_path.suffix == ".ipynb":
+            html = exclude_chrome_from_search(without_front_matter_cell(html, source))
+            return typeset_notebook(html, source, path, self.renderer, self.problems, self._slots.park,
+                                    mark, self.check_text(abs_src_path))
         html = typeset_page(html, source, path, self.renderer, self.problems, self._slots.park, mark, numbered)
         report_leaks(html, source, path, self.problems)
         return html
 
+    def check_text(self, path: Path) -> str | None:
+        """The text the formula checker reads: a page's Markdown, or a notebook's at its file lines.
+
+        None for a notebook not laid out one source line per JSON line (reported once).
+        """
+        if path.suffix != ".ipynb":
+            return self.source(path)
+        text = markdown_at_file_lines(self.source(path))
+        if text is None and path not in self._unreadable:
+            self._unreadable.add(path)
+            self.problems.add(Problem(self._display_path(path, path.name), None,
+                                      "the notebook's formulas cannot be checked: it is not saved one source line "
+                                      "per JSON line", hint="save it from Jupyter, or with nbformat.write"))
+        return text
+
     def read_formula_checks(self, content: list[str]) -> None:
-        """Reads every content page's check blocks (for marks, coverage, missing blocks)."""
+        """Reads every content page's check blocks (for marks, coverage, missing blocks); notebooks too."""
         for src_path in content:
-            if src_path.endswith(".md"):
-                text = self.source(self.layout.root / src_path)
+            if src_path.endswith((".md", ".ipynb")):
+                text = self.check_text(self.layout.root / src_path)
+                if text is None:
+                    continue
                 page, problems = read_page(src_path, src_path, text, self.layout.root)
                 self.formulas[src_path] = page
                 self._by_path[page.path] = page
@@ -318,7 +348,8 @@ class SiteBuild:
         They run in the worker pool while MkDocs renders the pages.
         """
         pages = [(self._display_path(p, src), p) for src, p in pages]
-        self.checks.start((path, self.source(p)) for path, p in pages if p.suffix == ".md")
+        checked = [(path, self.check_text(p)) for path, p in pages if p.suffix in (".md", ".ipynb")]
+        self.checks.start((path, text) for path, text in checked if text is not None)
         self.figures.start(pages, self.source)
 
     def embed_figures(self, html: str, src_path: str, abs_src_path: Path) -> str:
@@ -342,8 +373,16 @@ class SiteBuild:
         """A page's text as MkDocs should read it (decoded, bounded; see ``page_source``)."""
         return self.source(abs_src_path)
 
-    def theme_meta(self, meta: Mapping[str, object]) -> dict[str, object]:
-        """A page's front matter as the theme and plugins may show it (see ``glossary.theme_meta``)."""
+    def theme_meta(self, meta: Mapping[str, object], src_path: str = "") -> dict[str, object]:
+        """A page's front matter as the theme and plugins may show it (see ``glossary.theme_meta``).
+
+        A notebook's comes from its front matter cell, which MkDocs does not read.
+        """
+        term = self.glossary.glossary.registry.by_src_uri.get(src_path) if src_path.endswith(".ipynb") else None
+        if term is not None:
+            m = term.meta
+            meta = {"title": m.title, "summary": m.summary, "aliases": list(m.aliases), "tags": list(m.tags),
+                    "related": list(m.related)}
         return theme_meta(meta)
 
     def open_graph(self, output: str, meta: Mapping[str, object], title: str, url: str | None, home: bool) -> str:

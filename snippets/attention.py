@@ -139,11 +139,11 @@ def logit_variance_scaling() -> Figure:
     var_ax.loglog(dims, np.ones(dims.size), color="C0", lw=1, label="theory: $1$")
     var_ax.set_xlabel("dimension $d$")
     var_ax.set_ylabel("variance of the logits")
-    var_ax.legend(fontsize=8)
+    var_ax.legend(fontsize=8.5)
     sat_ax.semilogx(dims, top_weight[False], "o-", color="C1", label="unscaled")
     sat_ax.semilogx(dims, top_weight[True], "o-", color="C0", label="scaled")
     sat_ax.set_xlabel("dimension $d$")
     sat_ax.set_ylabel("largest softmax weight (64 keys)")
     sat_ax.set_ylim(0, 1)
-    sat_ax.legend(fontsize=8)
+    sat_ax.legend(fontsize=8.5)
     return fig

@@ -147,7 +147,7 @@ def ema_smoothing() -> Figure:
         ax.plot(t, ema(noisy, alpha), lw=2, label=f"EMA, $\\alpha = {alpha:g}$")
     ax.set_xlabel("time step $t$")
     ax.set_ylabel("value")
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=4, fontsize=8)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=4, fontsize=8.5)
     return fig
 
 

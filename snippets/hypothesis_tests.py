@@ -107,11 +107,11 @@ def binomial_pvalue_regions() -> Figure:
         ax.bar(x[shaded], pmf[shaded], color="C1", width=0.8, label="as likely or less likely")
         ax.axhline(pmf[k], color="black", lw=0.8, ls=":")
         ax.annotate(f"observed $k = {k}$", (k, pmf[k]), xytext=(0, 18), textcoords="offset points",
-                    ha="center", fontsize=8, arrowprops=dict(arrowstyle="-", color="black", lw=0.8))
+                    ha="center", fontsize=8.5, arrowprops=dict(arrowstyle="-", color="black", lw=0.8))
         p = binomial_test_pvalue(k, n, p0)
         ax.set_title(f"$n = {n}$, $p_0 = {p0:g}$: $p = {p:.3f}$")
         ax.set_xlabel("successes $x$")
         ax.set_xticks(x[::5])
     axes[0].set_ylabel("$P_{H_0}(X = x)$")
-    axes[0].legend(loc="upper left", fontsize=8)
+    axes[0].legend(loc="upper left", fontsize=8.5)
     return fig

@@ -187,7 +187,7 @@ def eigen_directions() -> Figure:
             ax.annotate("", xy=tuple(lam * v), xytext=(0, 0),
                         arrowprops=dict(arrowstyle="-|>", color="C1", lw=1.6))
             ax.annotate(f"$\\lambda = {lam:.3g}$", tuple(lam * v), xytext=(5, -3) if len(drawn) == 1 else (-4, 4),
-                        textcoords="offset points", fontsize=8, color="C1",
+                        textcoords="offset points", fontsize=8.5, color="C1",
                         ha="left" if len(drawn) == 1 else "right", va="top" if len(drawn) == 1 else "bottom")
         if not drawn:  # every vector changes direction: show a few of them and their images
             for phi in (0.3, 2.2, 4.0):
@@ -205,5 +205,5 @@ def eigen_directions() -> Figure:
         ax.set_yticks([-2, 0, 2])
     handles, labels = axes[0].get_legend_handles_labels()
     more, more_labels = axes[2].get_legend_handles_labels()
-    fig.legend(handles + more[2:], labels + more_labels[2:], loc="outside lower center", ncols=5, fontsize=8)
+    fig.legend(handles + more[2:], labels + more_labels[2:], loc="outside lower center", ncols=5, fontsize=8.5)
     return fig

@@ -164,7 +164,7 @@ def walks_to_brownian() -> Figure:
     paths.plot(t, w, color="black", lw=0.8, alpha=0.8, label="Brownian path")
     paths.set_xlabel("time $t$")
     paths.set_ylabel("position")
-    fig.legend(*paths.get_legend_handles_labels(), loc="outside upper center", ncols=4, fontsize=8)
+    fig.legend(*paths.get_legend_handles_labels(), loc="outside upper center", ncols=4, fontsize=8.5)
 
     n, walks = 400, 4000
     steps = random_walk_steps(n * walks, np.sqrt(1.0 / n), 0.5, rng=7).reshape(walks, n)
@@ -174,7 +174,7 @@ def walks_to_brownian() -> Figure:
     ends.plot(x, np.exp(-x**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1.4, label=None)
     ends.set_xlabel("position at $t = 1$ vs $N(0, 1)$")
     ends.set_yticks([])
-    ends.legend(loc="upper left", fontsize=7, handlelength=1.2)
+    ends.legend(loc="upper left", fontsize=8.5, handlelength=1.2)
     return fig
 
 

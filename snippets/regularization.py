@@ -330,11 +330,11 @@ def constraint_shapes() -> Figure:
         ax.plot(outline[:, 0], outline[:, 1], color="C0", lw=1.5)
         ax.plot(*w_ols, "o", color="C1", ms=5)
         backdrop = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
-        ax.annotate("least-squares fit", w_ols, xytext=(4, 6), textcoords="offset points", fontsize=8,
+        ax.annotate("least-squares fit", w_ols, xytext=(4, 6), textcoords="offset points", fontsize=8.5,
                     bbox=backdrop)
         ax.plot(*w_hat, "o", color="C3", ms=6, zorder=5)
         label = f"({w_hat[0]:.2f}, {w_hat[1]:.2f})"
-        ax.annotate(label, w_hat, xytext=(6, -14), textcoords="offset points", fontsize=8, color="C3",
+        ax.annotate(label, w_hat, xytext=(6, -14), textcoords="offset points", fontsize=8.5, color="C3",
                     bbox=backdrop)
         ax.axhline(0, color="black", lw=0.6, alpha=0.5)
         ax.axvline(0, color="black", lw=0.6, alpha=0.5)
@@ -370,5 +370,5 @@ def regularization_paths() -> Figure:
     for ax in axes:
         ax.set_xscale("log")
         ax.axhline(0, color="black", lw=0.6, alpha=0.5)
-    axes[0].legend(ncols=2, fontsize=8, loc="upper right")
+    axes[0].legend(ncols=2, fontsize=8.5, loc="upper right")
     return fig

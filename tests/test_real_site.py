@@ -84,8 +84,11 @@ def test_search_index_holds_no_formula_noise(built: BuildResult) -> None:
 
     docs = json.loads((built.site_dir / "search/search_index.json").read_text("utf-8"))["docs"]
     assert len(docs) > 20
-    noisy = [d["location"] for d in docs if re.search(r"grimoire-math|katex|\\[a-zA-Z]+\{|\$\$", d["text"])]
+    # An inline formula is indexed as its TeX, in <code>, so its sentence reads whole; nothing else of it.
+    prose = [re.sub(r"<code>[^<]*</code>", "", d["text"]) for d in docs]
+    noisy = [d["location"] for d, text in zip(docs, prose) if re.search(r"grimoire-math|katex|\\[a-zA-Z]+\{|\$\$", text)]
     assert not noisy, noisy
+    assert any("<code>\\sqrt{d}</code>" in d["text"] for d in docs)
 
 
 def test_no_formula_placeholder_is_left(built: BuildResult) -> None:

@@ -31,7 +31,7 @@ TERM = """\
 ---
 title: Attention
 summary: Attention weighs values by how well their keys match a query, "quoted" & <b>escaped</b>.
-tags: [attention]
+tags: [Attention]
 ---
 
 # Attention
@@ -46,7 +46,7 @@ title: Attention Is All You Need
 summary: The paper that introduced the Transformer.
 kind: paper
 cite: vaswani2017
-tags: [attention, transformers]
+tags: [Attention, Transformers]
 ---
 
 # Attention Is All You Need

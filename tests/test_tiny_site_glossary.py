@@ -64,6 +64,10 @@ def test_glossary_problems_are_all_reported_with_file_and_line(tiny_site) -> Non
     assert "glossary/a.md:10: unknown term [[betta]]" in log and "closest terms: Beta" in log
     assert "glossary/b.md:10: display formula has no check block" in log
     assert log.count("Grimoire: 4 problems in 3 files") == 1
+    # The page was written all the same (as under `mkdocs serve`): the reference shows in red, in place.
+    shown = result.page("glossary/a/index.html")
+    assert '<span class="grimoire-term-error" title="unknown term; closest: Beta">' in shown
+    assert "[[betta]]" not in shown
 
 
 def test_a_less_than_sign_before_a_check_block_is_still_typeset(tiny_site) -> None:

@@ -60,7 +60,8 @@ def figure_html(token: int, alt: str, caption: str | None, source: str) -> str:
     """The ``<figure>`` replacing one reference; ``source`` is the HTML of the source link."""
     caption_html = "" if caption is None else caption_to_html(caption) + " "
     return (
-        f'<figure class="{FIGURE_CLASS}">'
+        # Out of the search index: captions and "source" links are no answer to a query.
+        f'<figure class="{FIGURE_CLASS}" data-search-exclude>'
         f'<div class="{FIGURE_CLASS}__drawing" role="img" aria-label="{html_lib.escape(alt)}">'
         f"<!--grimoire-figure:{token}--></div>"
         f"<figcaption>{caption_html}{source}</figcaption></figure>"
@@ -94,8 +95,46 @@ def source_link_html(rel_path: str, line: int | None, url: str | None) -> str:
     )
 
 
+# Smallest text a reader should meet in a figure, in CSS px (three quarters of
+# the body text's 16 px). Figures shrink with the column; below the width at
+# which their text would get smaller than this, they stop shrinking and their
+# box scrolls sideways (on a phone), so every label stays readable.
+LEGIBLE_PX = 12.0
+_SVG_TAG = re.compile(r"<svg\b[^>]*>")
+_VIEWBOX_WIDTH = re.compile(r'\bviewBox="[-\d.]+ [-\d.]+ (?P<w>[\d.]+) [\d.]+"')
+_FONT_SIZE = re.compile(r"font-size: (?P<size>[\d.]+)px")
+_STYLE = re.compile(r'\sstyle="')
+# matplotlib's mathtext sets sub- and superscripts at 70% of their base: not labels of their own.
+_SCRIPT_RATIO = 0.7
+
+
+def smallest_label_size(svg: str) -> float | None:
+    """The smallest font size (SVG units) of the drawing's text, sub- and superscripts aside."""
+    sizes = {float(m.group("size")) for m in _FONT_SIZE.finditer(svg)}
+    labels = [s for s in sizes if not any(abs(s - _SCRIPT_RATIO * big) < 0.02 * big for big in sizes)]
+    return min(labels) if labels else None
+
+
+def legible_min_width(svg: str) -> float | None:
+    """CSS px below which the drawing's smallest label would show under ``LEGIBLE_PX``."""
+    tag = _SVG_TAG.search(svg)
+    box = _VIEWBOX_WIDTH.search(tag.group(0)) if tag else None
+    smallest = smallest_label_size(svg)
+    if box is None or not smallest:
+        return None
+    return float(box.group("w")) * LEGIBLE_PX / smallest
+
+
 def inline_svg(svg: str) -> str:
-    """The cleaned SVG made presentational: the surrounding element carries the alt text."""
+    """The cleaned SVG made presentational (the surrounding element carries the alt text), with its legible width."""
+    width = legible_min_width(svg)
+    tag = _SVG_TAG.search(svg)
+    if width is not None and tag is not None:
+        opening = tag.group(0)
+        rule = f"min-width: {width:.0f}px; "
+        opening = _STYLE.sub(f' style="{rule}', opening, count=1) if _STYLE.search(opening) else (
+            opening[:-1] + f' style="{rule.strip()}">')
+        svg = svg[: tag.start()] + opening + svg[tag.end() :]
     return _SVG_OPEN.sub('<svg aria-hidden="true" focusable="false"', svg, count=1)
 
 

@@ -13,6 +13,7 @@ from grimoire.formulacheck.blocks import Block, parse_block
 from grimoire.formulacheck.errors import FormulaError, Location
 from grimoire.formulacheck.extract import DisplayFormula, extract_formulas
 from grimoire.macros import default_macros_path, load_macros
+from grimoire.notebook_page import markdown_at_file_lines
 
 SITE_SECTIONS = ("glossary", "derivations")
 
@@ -22,9 +23,10 @@ def project_root() -> Path:
 
 
 def site_pages(root: Path | None = None) -> list[Path]:
-    """Every Markdown page whose formulas must be checked, in a stable order."""
+    """Every page whose formulas must be checked, Markdown and notebooks, in a stable order."""
     base = root or project_root()
-    return sorted(path for section in SITE_SECTIONS for path in (base / section).rglob("*.md"))
+    return sorted(path for section in SITE_SECTIONS for suffix in ("*.md", "*.ipynb")
+                  for path in (base / section).rglob(suffix) if ".ipynb_checkpoints" not in path.parts)
 
 
 def page_name(path: Path, root: Path | None = None) -> str:
@@ -66,7 +68,11 @@ def items_of_text(text: str, name: str) -> list[Item]:
 
 
 def items_of_page(path: Path, root: Path | None = None) -> list[Item]:
-    return items_of_text(path.read_text(encoding="utf-8"), page_name(path, root))
+    """A page's formulas; a notebook's are read from its Markdown cells, at their lines in the file."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        text = markdown_at_file_lines(text) or ""
+    return items_of_text(text, page_name(path, root))
 
 
 def site_macros() -> dict[str, str]:

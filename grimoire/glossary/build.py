@@ -2,7 +2,7 @@
 
 Order within a build: ``load`` (all sources, before any page renders), then
 per page ``link`` (Markdown) and ``cards`` (final HTML), then
-``add_search_aliases`` once the search index is written.
+``add_search_names`` once the search index is written.
 """
 
 from __future__ import annotations
@@ -10,18 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..markdown_text import markdown_literal
 from ..mathrender.katex_process import RenderRequest
 from ..mathrender.renderer import MathRenderer
 from ..problems import ProblemLog
 from .cards import card_template, cards_block
 from .frontmatter import body_first_line
-from .index_page import INDEX_SRC_URI, index_markdown
+from .index_page import INDEX_SRC_URI, SECTION_INDEXES, index_markdown, section_index_markdown
 from .model import Glossary, load_glossary
 from .references import link_for, link_terms
 from .registry import Term, TermRegistry
-from .search_aliases import add_aliases
+from .search_aliases import add_names
 
+RELATED_HEADING = "## Related { #related }"
 USED_IN_HEADING = "## Used in { #used-in }"
+# Many pages can use a term: the list flows into columns (grimoire.css) instead of running down the page.
+USED_IN_OPEN = '<div class="grimoire-used-in" markdown>'
 
 
 class GlossaryBuild:
@@ -43,6 +47,15 @@ class GlossaryBuild:
         """(site path, Markdown) of the generated A-Z index."""
         return INDEX_SRC_URI, index_markdown(self.glossary.terms_in("glossary"))
 
+    def section_indexes(self) -> list[tuple[str, str]]:
+        """(site path, Markdown) of each generated section index (derivations: each result with its summary)."""
+        pages = []
+        for section in SECTION_INDEXES:
+            terms = self.glossary.terms_in(section)
+            if terms and f"{section}/index.md" not in self.glossary.registry.by_src_uri:
+                pages.append(section_index_markdown(section, terms))
+        return pages
+
     def link(self, markdown: str, src_uri: str, display_path: str, source: str) -> str:
         """The page's Markdown with term references linked and, on a term page, its backlinks."""
         first_line = body_first_line(source)
@@ -53,10 +66,17 @@ class GlossaryBuild:
         for problem in problems:
             self.problems.add(problem)
         term = self.glossary.registry.by_src_uri.get(src_uri)
+        related = self.glossary.related.get(term.slug, []) if term else []
+        if related:
+            # The front matter's `related` is the one source of the section: each term with its summary.
+            items = [f"- {link_for(r, r.meta.title, src_uri)} — {markdown_literal(r.meta.summary)}" for r in related]
+            markdown = markdown.rstrip() + "\n\n" + RELATED_HEADING + "\n\n" + "\n".join(items) + "\n"
+            linked += related
         referrers = self.glossary.backlinks.get(term.slug, []) if term else []
         if referrers:
             items = [f"- {link_for(r, r.meta.title, src_uri)}" for r in referrers]
-            markdown = markdown.rstrip() + "\n\n" + USED_IN_HEADING + "\n\n" + "\n".join(items) + "\n"
+            markdown = (markdown.rstrip() + "\n\n" + USED_IN_HEADING + "\n\n" + USED_IN_OPEN + "\n\n"
+                        + "\n".join(items) + "\n\n</div>\n")
             linked += referrers
         self._linked[src_uri] = list(dict.fromkeys(linked))
         return markdown
@@ -66,16 +86,16 @@ class GlossaryBuild:
         terms = self._linked.get(src_uri, [])
         return cards_block([card_template(t, self._formula(t)) for t in terms])
 
-    def add_search_aliases(self, site_dir: Path) -> None:
+    def add_search_names(self, site_dir: Path) -> None:
         index = site_dir / "search" / "search_index.json"
         if not index.is_file():
             return
         by_url = {
-            self.urls[t.src_uri]: list(t.meta.aliases)
+            self.urls[t.src_uri]: [t.meta.title, *t.meta.aliases]
             for t in self.glossary.registry.terms
-            if t.src_uri in self.urls and t.meta.aliases
+            if t.src_uri in self.urls
         }
-        add_aliases(index, by_url)
+        add_names(index, by_url)
 
     def _formula(self, term: Term) -> str | None:
         """The term's defining formula, typeset (cached); None when it has none or it fails."""

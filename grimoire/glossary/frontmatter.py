@@ -207,6 +207,20 @@ def read_meta(path: str, text: str) -> tuple[PageMeta | None, list[Problem]]:
 
     kind, cite, paper_problems = _paper_keys(path, data, lines)
     problems += paper_problems
+
+    tag_lines = _item_lines(node, "tags")
+    for i, tag in enumerate(lists["tags"]):
+        # One convention, so the tags page lists each topic once: sentence case ("Loss functions", "LLM").
+        if tag[:1].islower():
+            problems.append(
+                Problem(
+                    path,
+                    tag_lines[i] if i < len(tag_lines) else lines.get("tags", 2),
+                    f"tag '{tag}' does not start with a capital letter",
+                    hint=f"tags are in sentence case: write '{tag[:1].upper() + tag[1:]}'",
+                )
+            )
+
     slug = PurePosixPath(path).stem
     return (
         PageMeta(

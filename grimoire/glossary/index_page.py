@@ -47,3 +47,24 @@ def index_markdown(terms: list[Term]) -> str:
         lines += ["", f"## {letter}", ""]
         lines += [line for _, line in group]
     return "\n".join(lines) + "\n"
+
+
+# Sections whose index page lists each page with its summary (the glossary has the A-Z above).
+SECTION_INDEXES = {
+    "derivations": (
+        "Derivations",
+        "Every derivation on the site, one result a page, each with its one-line summary.",
+        "One result a page, derived one step at a time; each display formula is marked with how it is checked.",
+    ),
+}
+
+
+def section_index_markdown(section: str, terms: list[Term]) -> tuple[str, str]:
+    """(site path, Markdown) of a section's index: each page's title, linked, and its one-line summary."""
+    title, summary, intro = SECTION_INDEXES[section]
+    src_uri = f"{section}/index.md"
+    lines = ["---", f"title: {title}", f"summary: {summary}", "---", "", f"# {title}", "", intro, ""]
+    for term in sorted(terms, key=lambda t: normalize(t.meta.title)):
+        href = posixpath.relpath(term.src_uri, section)
+        lines.append(f"- [{markdown_literal(term.meta.title)}]({href}) — {markdown_literal(term.meta.summary)}")
+    return src_uri, "\n".join(lines) + "\n"

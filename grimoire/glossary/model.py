@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..equations.syntax import LABEL
 from ..markdown_text import blank_code
+from ..notebook_page import front_matter_text, markdown_text
 from ..problems import Problem
 from .frontmatter import PageMeta, read_meta, split_front_matter
 from .references import find_references
@@ -27,6 +28,7 @@ class Glossary:
     registry: TermRegistry
     backlinks: dict[str, list[Term]] = field(default_factory=dict)  # slug -> referring pages
     formulas: dict[str, str] = field(default_factory=dict)  # slug -> first display formula
+    related: dict[str, list[Term]] = field(default_factory=dict)  # slug -> its `related` terms, in order
     problems: list[Problem] = field(default_factory=list)
 
     def terms_in(self, section: str) -> list[Term]:
@@ -43,8 +45,29 @@ def _read_file(path: Path) -> str:
     return path.read_text("utf-8")
 
 
+def _notebook_meta(rel: str, text: str) -> tuple[PageMeta | None, list[Problem], str]:
+    """A notebook's front matter (its first raw cell), problems at file lines, and its Markdown."""
+    yaml_text, first_line = front_matter_text(text)
+    if not yaml_text:
+        return None, [
+            Problem(rel, 1, "notebook has no front matter",
+                    hint="make its first cell a raw cell holding ---, title: ..., summary: ..., --- (as in a page)")
+        ], markdown_text(text)
+    meta, found = read_meta(rel, yaml_text)
+    shift = first_line - 1
+    found = [replace(p, line=p.line + shift) if p.line is not None else p for p in found]
+    if meta is not None:
+        meta = replace(
+            meta,
+            lines={k: v + shift for k, v in meta.lines.items()},
+            related_lines=tuple(v + shift for v in meta.related_lines),
+            alias_lines=tuple(v + shift for v in meta.alias_lines),
+        )
+    return meta, found, markdown_text(text)
+
+
 def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = _read_file) -> Glossary:
-    """The glossary of the Markdown pages among ``content`` (paths relative to ``root``).
+    """The glossary of the pages among ``content`` (paths relative to ``root``): Markdown and notebooks.
 
     ``read`` gives a file's text (a build passes its cache of sources).
     """
@@ -52,6 +75,12 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
     terms: list[Term] = []
     bodies: dict[str, str] = {}
     for rel in content:
+        if rel.endswith(".ipynb"):
+            meta, found, body = _notebook_meta(rel, read(root / rel))
+            problems += found
+            terms.append(Term(PurePosixPath(rel).stem, rel, meta or PageMeta(path=rel, title=PurePosixPath(rel).stem, summary="")))
+            bodies[rel] = body
+            continue
         if not rel.endswith(".md"):
             continue
         text = read(root / rel)
@@ -70,7 +99,15 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
     glossary = Glossary(registry, problems=problems + registry.problems)
     for term in registry.terms:
         for i, name in enumerate(term.meta.related):
-            if registry.resolve(name) is None:
+            target = registry.resolve(name)
+            if target is not None and target is not term:
+                # A related term is linked from the page, so it lists the page under "Used in".
+                if target not in glossary.related.setdefault(term.slug, []):
+                    glossary.related[term.slug].append(target)
+                referrers = glossary.backlinks.setdefault(target.slug, [])
+                if term not in referrers:
+                    referrers.append(term)
+            if target is None:
                 close = registry.suggest(name)
                 lines = term.meta.related_lines
                 glossary.problems.append(
@@ -85,7 +122,8 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
         formula = first_display_formula(body)
         if formula is not None:
             glossary.formulas[term.slug] = formula
-        for ref in find_references(body):
+        # mkdocs-jupyter renders a notebook's Markdown itself: [[references]] there are not links.
+        for ref in find_references(body) if term.src_uri.endswith(".md") else []:
             target = None if ref.malformed else registry.resolve(ref.target)
             if target is not None and target is not term:
                 referrers = glossary.backlinks.setdefault(target.slug, [])

@@ -8,6 +8,7 @@ well in raw Markdown. The target is a slug, title or alias (see
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Callable
@@ -101,6 +102,23 @@ def unknown_reference(path: str, line: int, ref: Reference, registry: TermRegist
     )
 
 
+def unknown_html(ref: Reference, close: list[str]) -> str:
+    """The reference shown in red where it stands, with the closest terms (as broken formulas are).
+
+    ``mkdocs build`` fails on it anyway; under ``mkdocs serve`` the author sees it in place.
+    Author text, so escaped; brackets as entities so Markdown reads no link.
+    """
+
+    def text(s: str) -> str:
+        return html.escape(s).replace("[", "&#91;").replace("]", "&#93;").replace("|", "&#124;")
+
+    hint = f"unknown term; closest: {', '.join(close)}" if close else "unknown term; no term has a similar name"
+    return (
+        f'<span class="grimoire-term-error" title="{text(hint)}">&#91;&#91;{text(ref.target)}&#93;&#93;'
+        f' <small>({text(hint)})</small></span>'
+    )
+
+
 def link_terms(
     markdown: str,
     from_src_uri: str,
@@ -135,8 +153,9 @@ def link_terms(
             )
             pieces.append(markdown[ref.start : ref.end])
         elif term is None:
-            problems.append(unknown_reference(path, first_line + ref.line - 1, ref, registry))
-            pieces.append(markdown[ref.start : ref.end])
+            problem = unknown_reference(path, first_line + ref.line - 1, ref, registry)
+            problems.append(problem)
+            pieces.append(unknown_html(ref, registry.suggest(ref.target)))
         else:
             on_link(term)
             pieces.append(link_for(term, ref.text, from_src_uri))

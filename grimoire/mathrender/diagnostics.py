@@ -29,8 +29,13 @@ def math_problem(
     display: bool,
     result: RenderResult,
     macros: dict[str, str],
+    commands: frozenset[str] = frozenset(),
 ) -> Problem:
-    """A problem for a formula KaTeX refused, located at the offending line."""
+    """A problem for a formula KaTeX refused, located at the offending line.
+
+    ``commands`` are KaTeX's own (see ``katex_commands``): a typo gets the
+    closest of them and of the site ``macros``.
+    """
     message = katex_message(result.error or "")
     line = tex_line
     detail = tex
@@ -49,7 +54,7 @@ def math_problem(
         line=line,
         message=f"KaTeX cannot typeset this {kind} formula: {message}",
         detail=detail,
-        hint=_hint(message, macros),
+        hint=_hint(message, macros, commands),
     )
 
 
@@ -74,7 +79,7 @@ def warning_problem(path: str, tex_line: int | None, tex: str, warning: str) -> 
     )
 
 
-def _hint(message: str, macros: dict[str, str]) -> str:
+def _hint(message: str, macros: dict[str, str], commands: frozenset[str] = frozenset()) -> str:
     undefined = _UNDEFINED.search(message)
     if undefined:
         name = undefined.group(1)
@@ -83,9 +88,11 @@ def _hint(message: str, macros: dict[str, str]) -> str:
         if name == "\\label":
             return ("\\label{eq:name} numbers a display formula of a Markdown page ($$ on their own lines), "
                     "not inline math or a notebook's")
-        close = difflib.get_close_matches(name, list(macros), n=3, cutoff=0.6)
+        # KaTeX has about a thousand commands: only close ones are worth naming.
+        close = difflib.get_close_matches(name, sorted(set(macros) | commands), n=3, cutoff=0.75)
         if close:
-            return f"did you mean {' or '.join(close)}? (site macros live in macros.yml)"
+            where = " (site macros live in macros.yml)" if any(c in macros for c in close) else ""
+            return f"did you mean {' or '.join(close)}?{where}"
         return f"check the spelling of {name}, or define it in macros.yml"
     if "Expected '}'" in message or "Expected 'EOF'" in message or "Unexpected end" in message:
         return "check that every { has its }, and every \\left its \\right"

@@ -109,11 +109,17 @@ def typeset_notebook(
     path: str,
     renderer: MathRenderer,
     problems: ProblemLog,
-    place: Callable[[str], str] = identity,
+    place: Callable[[str, str], str] = identity,
+    after_display: Callable[[int | None], str] | None = None,
+    line_source: str | None = None,
 ) -> str:
     """The notebook page HTML with its Markdown-cell math typeset and CDN scripts removed.
 
-    ``place`` is as for ``page_math.typeset_page``.
+    ``place`` is as for ``page_math.typeset_page``. ``after_display`` gives
+    the HTML to put after each display formula (its check mark) from the
+    line where its TeX starts in ``line_source``, the notebook's Markdown at
+    its file lines (``notebook_page.markdown_at_file_lines``). nbconvert puts
+    display math inside a paragraph, so the mark goes after that paragraph.
     """
     html = strip_external_scripts(html)
     starts = [m.start() for m in _CELL_START.finditer(html)]
@@ -141,4 +147,27 @@ def typeset_notebook(
         return html
 
     rendered = typeset(found, lines, path, renderer, problems, cells)
-    return splice(html, found, [place(body) for body in rendered])
+    bodies = [place(body, "" if f.display else f.tex) for f, body in zip(found, rendered)]
+    if after_display is None or line_source is None:
+        return splice(html, found, bodies)
+    file_lines = locate_lines(line_source, [f.tex for f in found])
+    marks: list[tuple[int, str]] = []  # (offset in html, mark): after the paragraph holding the formula
+    for i, formula in enumerate(found):
+        mark = after_display(file_lines[i]) if formula.display else ""
+        if mark:
+            stop = found[i + 1].start if i + 1 < len(found) else len(html)
+            close = html.find("</p>", formula.end, stop)
+            marks.append((close + len("</p>") if close >= 0 else formula.end, mark))
+    # Formulas (replaced) and marks (inserted), in the order of their offsets in the original html.
+    events = sorted([(f.start, 0, i) for i, f in enumerate(found)] + [(at, 1, j) for j, (at, _) in enumerate(marks)])
+    out = []
+    cursor = 0
+    for at, kind, index in events:
+        if kind == 0:
+            out += [html[cursor:at], bodies[index]]
+            cursor = found[index].end
+        else:
+            out += [html[cursor:at], marks[index][1]]
+            cursor = at
+    out.append(html[cursor:])
+    return "".join(out)

@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from ..problems import ProblemLog
 from ..problems import Problem
 from .diagnostics import DETAIL_CHARS, math_problem, shorten, warning_problem
-from .leaks import leaked_tex
+from .katex_commands import katex_commands
 from .katex_process import RenderRequest
+from .leaks import leaked_tex
 from .renderer import MathRenderer
 
 ARITHMATEX = re.compile(
@@ -137,7 +138,8 @@ def typeset(
         for warning in result.warnings:
             problems.add(replace(warning_problem(path, line, formula.tex, warning), cell=cell))
         if result.html is None:
-            problem = math_problem(path, line, formula.tex, formula.display, result, renderer.macros)
+            problem = math_problem(path, line, formula.tex, formula.display, result, renderer.macros,
+                                   katex_commands(renderer.katex_dir))
             problems.add(replace(problem, cell=cell))
             out.append(error_html(formula.tex, formula.display, problem.message))
         else:
@@ -157,7 +159,7 @@ def splice(html: str, found: Sequence[FoundFormula], bodies: Sequence[str]) -> s
     return "".join(pieces)
 
 
-def identity(body: str) -> str:
+def identity(body: str, search_text: str = "") -> str:
     return body
 
 
@@ -167,14 +169,15 @@ def typeset_page(
     path: str,
     renderer: MathRenderer,
     problems: ProblemLog,
-    place: Callable[[str], str] = identity,
+    place: Callable[[str, str], str] = identity,
     after_display: Callable[[int | None], str] | None = None,
     numbered: Callable[[int | None], tuple[str, Sequence[str]] | None] | None = None,
 ) -> str:
     """The page HTML with every arithmatex formula replaced by KaTeX output.
 
     ``place`` decides what goes into the page for each typeset formula: the
-    HTML itself by default, or a placeholder (see ``slots.FormulaSlots``).
+    HTML itself by default, or a placeholder (see ``slots.FormulaSlots``); it
+    is given the HTML and, for an inline formula, its TeX (for search).
     ``after_display`` gives HTML to put after each display formula, from the
     source line where its TeX starts (the formula-check marks). ``numbered``
     gives, from that line, a labelled display's TeX to typeset instead (its
@@ -200,7 +203,8 @@ def typeset_page(
         # other rows' labels of an aligned block are anchors at its top.
         own = f' id="{html_lib.escape(ids[0])}"' if ids else ""
         extra = "".join(f'<span class="grimoire-eq-anchor" id="{html_lib.escape(i)}"></span>' for i in ids[1:])
-        bodies.append(f'<{tag} class="arithmatex"{own}>{extra}{place(body)}</{tag}>{after}')
+        search_text = "" if formula.display else formula.tex
+        bodies.append(f'<{tag} class="arithmatex"{own}>{extra}{place(body, search_text)}</{tag}>{after}')
     return splice(html, found, bodies)
 
 

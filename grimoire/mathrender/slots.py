@@ -8,6 +8,12 @@ formula goes back in when the page is written (``on_post_page``). That keeps
 the search index free of formula noise and measured about a third off a warm
 build of the pilot site.
 
+An inline formula is part of its sentence, though: without it a search
+result reads "from a distribution , but you score ...". So an inline
+formula's placeholder carries its TeX source as ``<code>`` text (whitespace
+collapsed) for the indexer, and that text goes when the formula goes in.
+Display formulas stand apart and stay out of the index.
+
 Each build draws a random token for its placeholders, so a placeholder an
 author writes into a page (or one left from another build) is never taken
 for a formula: it stays the HTML comment it is.
@@ -15,20 +21,30 @@ for a formula: it stays the HTML comment it is.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import secrets
+
+SEARCH_TEXT_CLASS = "grimoire-search-text"
 
 
 class FormulaSlots:
     def __init__(self, token: str | None = None) -> None:
         self._bodies: list[str] = []
         self._token = token or secrets.token_hex(8)
-        self._slot = re.compile(rf"<!--grimoire-math:{self._token}:(\d+)-->")
+        self._slot = re.compile(
+            rf'<!--grimoire-math:{self._token}:(\d+)-->(?:<code class="{SEARCH_TEXT_CLASS}">[^<]*</code>)?'
+        )
 
-    def park(self, body: str) -> str:
-        """Store a typeset formula; return the placeholder to put in its place."""
+    def park(self, body: str, search_text: str = "") -> str:
+        """Store a typeset formula; return the placeholder to put in its place.
+
+        ``search_text`` (an inline formula's TeX) is what the search index sees there.
+        """
         self._bodies.append(body)
-        return f"<!--grimoire-math:{self._token}:{len(self._bodies) - 1}-->"
+        slot = f"<!--grimoire-math:{self._token}:{len(self._bodies) - 1}-->"
+        text = " ".join(search_text.split())
+        return slot + (f'<code class="{SEARCH_TEXT_CLASS}">{html_lib.escape(text)}</code>' if text else "")
 
     def fill(self, html: str) -> str:
         """Put every parked formula back into ``html``."""

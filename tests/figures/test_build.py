@@ -94,7 +94,7 @@ def test_figures_are_inlined_with_caption_alt_and_source(project) -> None:
     build, problems, out = build_pages(root, {"glossary/page.md": PAGE})
     assert not problems.problems
     html = out["glossary/page.md"]
-    assert html.count('<figure class="grimoire-figure">') == 3 and html.count("<svg") == 3
+    assert html.count('<figure class="grimoire-figure" data-search-exclude>') == 3 and html.count("<svg") == 3
     assert '<div class="grimoire-figure__drawing" role="img" aria-label="A rising line">' in html
     assert '<figcaption>Slope <span class="arithmatex">\\(s = 2\\)</span> &amp; more. ' in html
     rising = line_of(root, "snippets/lines.py", "def rising")

@@ -6,7 +6,7 @@ summary: >
   Expected surprise when outcomes
   of p are scored with q.
 aliases: [CE, log loss]
-tags: [information theory]
+tags: [Information theory, LLM]
 related:
   - entropy
   - kl-divergence
@@ -38,8 +38,15 @@ def test_unknown_key_names_file_line_and_closest_key() -> None:
 
 
 def test_missing_title_and_summary() -> None:
-    _, problems = read_meta("g.md", "---\ntags: [a]\n---\n")
+    _, problems = read_meta("g.md", "---\ntags: [A]\n---\n")
     assert [p.message for p in problems] == ["front matter lacks 'title'", "front matter lacks 'summary'"]
+
+
+def test_tags_are_in_sentence_case() -> None:
+    _, problems = read_meta("g.md", "---\ntitle: T\nsummary: S.\ntags:\n  - Loss functions\n  - information theory\n---\n")
+    (p,) = problems
+    assert (p.line, p.message) == (6, "tag 'information theory' does not start with a capital letter")
+    assert p.hint == "tags are in sentence case: write 'Information theory'"
 
 
 def test_wrong_types() -> None:

@@ -70,7 +70,15 @@ def test_unknown_reference_names_line_and_closest_terms() -> None:
     assert p.location == "glossary/p.md:9"
     assert p.message == "unknown term [[cross entropie]]"
     assert p.hint.startswith("closest terms: Cross-entropy")
-    assert "[[cross entropie]]" in out
+    # Shown in red where it stands (as a broken formula is), with the closest terms; no literal [[...]].
+    assert "[[" not in out
+    assert '<span class="grimoire-term-error" title="unknown term; closest: Cross-entropy' in out
+    assert "&#91;&#91;cross entropie&#93;&#93;" in out
+
+
+def test_an_unknown_reference_is_escaped_where_it_is_shown() -> None:
+    out, _ = link_terms('[[<b onclick="x">|t]]', "glossary/p.md", "glossary/p.md", 1, REGISTRY)
+    assert "<b" not in out and "&lt;b onclick=&quot;x&quot;&gt;" in out
 
 
 def test_linked_terms_are_reported() -> None:

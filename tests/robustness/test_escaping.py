@@ -58,7 +58,7 @@ def _page(i: int, payload: str) -> str:
         "title": f"Term {i} {payload}",
         "summary": f"Summary {i} {payload}",
         "aliases": [f"alias {i} {payload}"],
-        "tags": [f"tag {i} {payload}"],
+        "tags": [f"Tag {i} {payload}"],  # sentence case, as tags must be
         "description": f"Description {i} {payload}",
         "subtitle": f"Subtitle {i} {payload}",
     }
@@ -80,8 +80,9 @@ def test_no_payload_from_front_matter_reaches_the_site_unescaped(hostile_site) -
         if path.suffix == ".html":
             assert dangerous_attributes(text) == [], path
     index = json.loads((result.site_dir / "search" / "search_index.json").read_text("utf-8"))
-    aliases = [d["aliases"] for d in index["docs"] if "aliases" in d]
-    assert "alias 1 &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in aliases
+    names = [d["names"] for d in index["docs"] if "names" in d]  # a term's title and aliases
+    assert any("alias 1 &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in n for n in names)
+    assert any("Term 1 &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in n for n in names)
     home = result.page("index.html")
     assert '<p class="grimoire-card__title">Term 0 &lt;script&gt;alert(1)&lt;/script&gt;</p>' in home
 
