@@ -103,7 +103,7 @@ def test_citations_references_bibliography_papers_and_meta_tags(tiny_site) -> No
 
     papers = result.page("papers/index.html")
     assert re.search(r'<h3 id="2017">2017</h3>\s*<ul>\s*<li><a href="attention-is-all-you-need/">Attention Is All You Need</a>', papers)
-    assert '<h3 id="transformers">transformers</h3>' in papers
+    assert '<h3 id="transformers">Transformers</h3>' in papers
 
 
 def test_citation_problems_are_reported_at_file_and_line(tiny_site) -> None:
