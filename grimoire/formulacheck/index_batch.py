@@ -72,7 +72,9 @@ def reduce(op: str, terms: Any, count: int) -> Any:
     return float(result) if np.ndim(result) == 0 else result
 
 
-def _stacked(side: Any, count: int) -> np.ndarray | None:
+def stacked(side: Any, count: int) -> np.ndarray | None:
+    """``side`` with one row per value of a batch of ``count`` (a plain value repeated); ``None`` for a function
+    or a batch of another size."""
     if callable(side):
         return None
     if type(side) is Sampled:
@@ -89,7 +91,7 @@ def holds_everywhere(left: Any, right: Any, count: int, op: str, rtol: float, at
     the loop must look (it may still hold: equal infinities at some values only, say).
     """
     shapes = (shape_of(left), shape_of(right))
-    lhs, rhs = _stacked(left, count), _stacked(right, count)
+    lhs, rhs = stacked(left, count), stacked(right, count)
     if lhs is None or rhs is None:
         return False
     if shapes in (((1, 1), ()), ((), (1, 1))):

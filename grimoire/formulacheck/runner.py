@@ -46,7 +46,6 @@ from grimoire.formulacheck.evaluator import Context, Evaluator
 from grimoire.formulacheck.pages import Item
 from grimoire.formulacheck.prepare import Check, CheckedRelation, prepare
 from grimoire.formulacheck.report import failure_message
-from grimoire.formulacheck.vectorized import Sampled
 from grimoire.formulacheck.plain_samplers import EDGE_EXAMPLES, plain_value
 from grimoire.formulacheck.samplers import strategy
 
@@ -207,14 +206,9 @@ def _monte_carlo_tolerance(check: Check, checked: CheckedRelation, context: Cont
 
 def _batch_differences(left: Any, right: Any) -> np.ndarray:
     """left - right in each batch (the first axis), as numpy broadcasts the two sides of one batch."""
-    def stacked(side: Any) -> np.ndarray:
-        if callable(side):
-            raise EvaluationError("a side of the relation is a function, not a value")
-        if isinstance(side, Sampled):
-            return side.data
-        return np.broadcast_to(np.asarray(side, dtype=np.float64), (moments.BATCHES,) + np.shape(side))
-
-    lhs, rhs = stacked(left), stacked(right)
+    lhs, rhs = index_batch.stacked(left, moments.BATCHES), index_batch.stacked(right, moments.BATCHES)
+    if lhs is None or rhs is None:
+        raise EvaluationError("a side of the relation is not a number or an array in every batch")
     ndim = max(lhs.ndim, rhs.ndim)
     # Per-batch values broadcast against each other, so pad each after the batch axis, never before it.
     lhs = lhs.reshape(lhs.shape[:1] + (1,) * (ndim - lhs.ndim) + lhs.shape[1:])
