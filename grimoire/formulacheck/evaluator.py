@@ -68,6 +68,8 @@ class Context:
     random: RandomContext | None = None
     members: dict[str, list[Any]] = field(default_factory=dict)  # set variables (NAME \\in SET): their members
     numeric: set[str] = field(default_factory=set)
+# Scores this close are a tie: argmax is then the set of tied candidates (see ``Evaluator.ties``).
+TIE_RTOL, TIE_ATOL = 1e-9, 1e-12
 KRONECKER = "\\delta"  # unbound \delta_{ij} is the Kronecker delta
 
 
@@ -165,6 +167,8 @@ class Evaluator:
         self.weights: np.ndarray | None = None  # probabilities of the draws, when they are an exact support
         self.derivatives: dict[tuple[Node, str, tuple[int, ...]], Any] = {}  # whole values, by entry moved
         self.overrides: dict[str, Any] = {}  # bound values replaced here: shifted by a derivative, or a set's member
+        # argmax/argmin node -> every best candidate at its last evaluation: argmax is a set when scores tie
+        self.ties: dict[Node, list[Any]] = {}
 
     def child(self, overrides: dict[str, Any], weights: np.ndarray | None) -> "Evaluator":
         """An evaluator at the same indices with some bound values replaced."""
@@ -582,7 +586,8 @@ class Evaluator:
 
     def arg_operator(self, node: ArgOp) -> Any:
         """The first candidate that maximises (or minimises) the body: a member of a set variable, of the
-        written set, or a position along the axis that the index subscripts."""
+        written set, or a position along the axis that the index subscripts. Every candidate whose score
+        ties with the best is kept in ``self.ties``: a relation ``x = \\argmax ...`` holds for any of them."""
         if node.index in self.context.members:
             scored = list(self.over_members(node.index, node.body))
         else:
@@ -595,15 +600,17 @@ class Evaluator:
                 candidates = [float(c) for c in self.infer_range(node.index, node.body)]
             value = self.at(node.index, node.body)
             scored = [(candidate, value(candidate)) for candidate in candidates]
-        best: tuple[float, Any] | None = None
+        signed_scores: list[tuple[float, Any]] = []
         for candidate, score in scored:
             if callable(score) or isinstance(score, Sampled) or np.ndim(score) != 0:
                 raise EvaluationError(f"\\{node.op} needs a number to compare for each candidate")
             signed = float(score) if node.op == "argmax" else -float(score)
             if math.isnan(signed):
                 raise EvaluationError(f"\\{node.op}: the value at {candidate} is not a number")
-            if best is None or signed > best[0]:
-                best = (signed, candidate)
-        if best is None:
+            signed_scores.append((signed, candidate))
+        if not signed_scores:
             raise EvaluationError(f"\\{node.op} over an empty set")
-        return best[1]
+        top = max(signed for signed, _ in signed_scores)
+        best = [c for signed, c in signed_scores if math.isclose(signed, top, rel_tol=TIE_RTOL, abs_tol=TIE_ATOL)]
+        self.ties[node] = best
+        return best[0]

@@ -276,12 +276,27 @@ def check_example(check: Check, example: Example) -> None:
                     spread, note = _monte_carlo_tolerance(check, checked, context, example, position)
                     atol = max(atol, spread)
                 reason = disagreement(left, right, relation.op, rtol, atol, checked.infinite)
+                if reason and _a_tied_best_agrees(evaluator, relation, left, right, rtol, atol, checked.infinite):
+                    reason = ""
                 if reason:
                     raise _fail(check, what, reason + (f"; {note}" if note else ""), example, position,
                                 (left, right), checked.step)
         except (EvaluationError, ArithmeticError) as error:
             # A division by zero in the formula's own arithmetic is a failed example, not a crash.
             raise _fail(check, what, f"cannot evaluate: {error}", example, position, step=checked.step) from None
+
+
+def _a_tied_best_agrees(evaluator: Evaluator, relation: Any, left: Any, right: Any, rtol: float, atol: float,
+                        infinite: bool) -> bool:
+    """Whether ``x = \\argmax f`` holds for another maximiser of f: with tied scores, argmax is a set."""
+    if relation.op not in ("=", "approx"):
+        return False
+    for side, other, flip in ((relation.left, right, False), (relation.right, left, True)):
+        for alternative in evaluator.ties.get(side, [])[1:]:
+            pair = (other, alternative) if flip else (alternative, other)
+            if not disagreement(*pair, relation.op, rtol, atol, infinite):
+                return True
+    return False
 
 
 def run_check(check: Check, examples: int | None = None, shrink: bool = True) -> None:

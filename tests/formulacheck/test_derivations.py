@@ -213,3 +213,16 @@ def test_drawn_inputs_are_bounded(check: Check) -> None:
 def test_a_moment_inside_a_derivative_is_refused_rather_than_wrong(check: Check) -> None:
     with pytest.raises(CheckFailure, match=r"\\E inside a derivative or over a set variable cannot be evaluated"):
         check(r"\frac{\partial \E[X]}{\partial \mu} = 1", "\\mu : real -1..1\nX ~ normal(\\mu, 1)\n@identity", 1)
+
+
+def test_argmax_is_the_set_of_tied_maximisers(check: Check) -> None:
+    """With tied scores every maximiser satisfies ``x = argmax``; a candidate that is not one still fails."""
+    ties = "t : real 1..2\n@identity"  # a positive scale: the maximisers stay where they are
+    # (c - 2)^2 is largest at both c = 1 and c = 3: the first (1) and the last (3) are each an argmax.
+    check(r"\argmax_{c \in \{1, 2, 3\}} t (c - 2)^2 = 3", ties, 10)
+    check(r"\argmax_{c \in \{1, 2, 3\}} t (c - 2)^2 = 1", ties, 10)
+    with pytest.raises(CheckFailure, match="differ"):
+        check(r"\argmax_{c \in \{1, 2, 3\}} t (c - 2)^2 = 2", ties, 10)
+    # Without a tie only the one maximiser holds.
+    with pytest.raises(CheckFailure, match="differ"):
+        check(r"\argmax_{c \in \{1, 2, 3\}} t (c - 2.5)^2 = 3", ties, 10)
