@@ -12,7 +12,7 @@ CHROMIUM   ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install serve build test check mutate bench lock clean
+.PHONY: install serve build test check mutate bench bench-scale lock clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(CHROMIUM)
 
@@ -42,7 +42,7 @@ $(CHROMIUM):
 	fi
 
 serve: $(PY_STAMP) $(NODE_STAMP)  ## serve the site with live reload on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(PY_STAMP) $(NODE_STAMP)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
@@ -60,6 +60,9 @@ bench: $(PY_STAMP) $(NODE_STAMP)  ## benchmarks: math (vs client-side), figures 
 	$(BIN)/python -m benchmarks.build_bench
 	$(BIN)/python -m benchmarks.figure_bench
 	$(BIN)/python -m benchmarks.check_bench
+
+bench-scale: $(PY_STAMP) $(NODE_STAMP)  ## scale: sites of 500, 2,000 and 5,000 pages (build time, memory, page size, search, serve); about an hour
+	$(BIN)/python -m benchmarks.scale_bench --pages $(or $(PAGES),500,2000,5000)
 
 lock:  ## re-resolve requirements.txt into requirements.lock in a scratch venv
 	rm -rf build/lock-venv

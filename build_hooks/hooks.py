@@ -33,14 +33,23 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.grimoire")
 
 _command = "build"
+_dirty = False  # `mkdocs serve --dirty`: only pages whose inputs changed are rendered again
 _build: SiteBuild | None = None
 # Kept across `mkdocs serve` rebuilds: failed figures and checks are not run again until their inputs change.
 _session: dict = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _command
-    _command = command
+    global _command, _dirty
+    _command, _dirty = command, dirty
+    if dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning)
+
+
+def _dirty_warning(record: logging.LogRecord) -> bool:
+    # MkDocs warns that a dirty build may leave links and navigation stale; the engine renders
+    # again every page whose links, navigation or results changed (grimoire/incremental.py).
+    return "'dirty' build" not in record.getMessage()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -83,13 +92,40 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Checks and figures start in the worker pool now, while MkDocs renders pages.
     pages = set(_page_uris(files))
     build.start_jobs((f.src_uri, Path(f.abs_src_path)) for f in files if f.src_uri in pages and f.abs_src_path)
+    if _command == "serve":
+        _plan_rebuild(build, files, pages, config)
     return files
+
+
+def _plan_rebuild(build: SiteBuild, files: Files, pages: set[str], config: MkDocsConfig) -> None:
+    """Under `mkdocs serve`: which pages to render again (all of them unless --dirty)."""
+    sources = {f.src_uri: Path(f.abs_src_path) if f.abs_src_path else None for f in files if f.src_uri in pages}
+    settings = Path(config.config_file_path).read_text("utf-8", errors="replace") if config.config_file_path else ""
+    fingerprints = build.page_fingerprints(sources, build.navigation(_page_uris(files)), settings)
+    stale, gone = build.pages_to_render(fingerprints)
+    _session["stale"] = stale
+    if not _dirty:
+        return
+    shown = ", ".join(sorted(stale)[:8]) + (", ..." if len(stale) > 8 else "")
+    log.info(f"Grimoire: rendering {len(stale)} of {len(fingerprints)} pages again: {shown}")
+    for f in files:
+        if f.src_uri in pages:
+            f.is_modified = (lambda render=f.src_uri in stale: render)  # type: ignore[method-assign]
+    for uri in gone:  # a dirty build does not clean the site folder
+        dest = _session.setdefault("dest", {}).pop(uri, None)
+        if dest is not None:
+            Path(dest).unlink(missing_ok=True)
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     build = _current()
     # Here notebooks are pages too (mkdocs-jupyter's on_files ran), so every page has its URL.
     build.glossary.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    if _dirty:  # a page that is not rendered again is not read: its title is the one it had
+        titles = _session.setdefault("titles", {})
+        for page in nav.pages:
+            if page.file.src_uri not in _session.get("stale", ()) and page.file.src_uri in titles:
+                page.title = titles[page.file.src_uri]
     # MkDocs linked every page of the nav in one prev/next chain; the author's pages get their own.
     plan = build.navigation(_page_uris(files))
     by_uri = {page.file.src_uri: page for page in nav.pages}
@@ -147,6 +183,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build = _current()
+    if _command == "serve":
+        _session.setdefault("titles", {})[page.file.src_uri] = page.title
+        _session.setdefault("dest", {})[page.file.src_uri] = page.file.abs_dest_path
     if page.file.abs_src_path is not None:
         src = Path(page.file.abs_src_path)
         drawn = output
@@ -170,6 +209,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
     build.glossary.add_search_names(Path(config.site_dir))
     build.finish_jobs()
+    build.remember_rendered()
     if build.checks.stats.checks:
         log.info(f"Grimoire: {build.checks.summary()}")
     if build.figures.stats.figures:

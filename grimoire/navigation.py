@@ -12,11 +12,23 @@ keeps the sidebar and the footer in agreement. The plan is:
 - the author's part, one section at the end: the formula coverage and the
   snippet source pages. Its pages form a prev/next chain of their own, so a
   reader paging through the glossary never lands on them.
+
+A section of more than ``GROUP_SIZE`` written pages is grouped by the first
+letter of their titles (A, B, ..., and "#" for titles that start with no
+letter, first), and a letter of more than ``GROUP_SIZE`` pages into runs of
+consecutive titles ("Softmax – Surprise"). With Material's
+``navigation.prune`` a page then carries the section's groups as one link
+each and only its own group's pages, so its HTML stays the same size however
+large the site grows (every page once carried every link of the sidebar:
+1 MB of HTML per page at 500 pages, 10 MB at 5,000). The section's index
+page (the glossary's A-Z list) stays first, as the way in.
 """
 
 from __future__ import annotations
 
+import math
 import posixpath
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +41,9 @@ HOME = "index.md"
 SECTION_ORDER = ("glossary", "derivations", "papers")
 AUTHOR_SECTION = "For authors"
 SOURCE_SECTION_TITLE = "Snippet source"
+# Most links one group of the sidebar shows: a section (or letter) with more pages is split.
+GROUP_SIZE = 40
+OTHER_INITIAL = "#"
 
 NavItem = str | dict[str, list["NavItem"]]
 
@@ -57,8 +72,7 @@ def plan_nav(pages: Sequence[str], titles: Mapping[str, str], content: frozenset
     """
 
     def key(src_uri: str) -> tuple[str, str]:
-        name = posixpath.splitext(posixpath.basename(src_uri))[0]
-        return normalize(titles.get(src_uri, name)), src_uri
+        return normalize(title_of(src_uri, titles)), src_uri
 
     sections: dict[str, list[str]] = {}
     top: list[str] = []
@@ -79,9 +93,9 @@ def plan_nav(pages: Sequence[str], titles: Mapping[str, str], content: frozenset
         index = [u for u in members if u == f"{section}/index.md"]
         written = sorted((u for u in members if u in content and u not in index), key=key)
         generated = sorted((u for u in members if u not in content and u not in index), key=key)
-        children = index + written + generated
-        nav.append({section_title(section): list(children)})
-        reading += children
+        children = [*index, *grouped(written, titles), *generated]
+        nav.append({section_title(section): children})
+        reading += leaves(children)
     top.sort(key=key)
     nav += top
     reading += top
@@ -94,3 +108,55 @@ def plan_nav(pages: Sequence[str], titles: Mapping[str, str], content: frozenset
             group.append({SOURCE_SECTION_TITLE: list(sources)})
         nav.append({AUTHOR_SECTION: group})
     return NavPlan(nav, reading, coverage + sources)
+
+
+def title_of(src_uri: str, titles: Mapping[str, str]) -> str:
+    """A page's title as the sidebar sorts it: its known title, else its file name."""
+    return titles.get(src_uri) or posixpath.splitext(posixpath.basename(src_uri))[0]
+
+
+def initial(title: str) -> str:
+    """The letter a title files under: 'Élan' under E, '2-D' and 'ε-greedy' under '#'."""
+    first = unicodedata.normalize("NFKD", title.strip())[:1].upper()
+    return first if "A" <= first <= "Z" else OTHER_INITIAL
+
+
+def grouped(pages: list[str], titles: Mapping[str, str], size: int = GROUP_SIZE) -> list[NavItem]:
+    """``pages`` (in sidebar order) as they appear in the sidebar: as they are when there are at most
+    ``size``, else in letter groups, and a letter of more than ``size`` pages in runs of titles."""
+    if len(pages) <= size:
+        return list(pages)
+    letters: dict[str, list[str]] = {}
+    for src_uri in pages:
+        letters.setdefault(initial(title_of(src_uri, titles)), []).append(src_uri)
+    order = sorted(letters, key=lambda letter: (letter != OTHER_INITIAL, letter))
+    return [{letter: runs(letters[letter], titles, size)} for letter in order]
+
+
+def runs(pages: list[str], titles: Mapping[str, str], size: int) -> list[NavItem]:
+    """``pages`` as they are, or in about equal runs of consecutive titles, none longer than ``size``;
+    runs of runs when even the runs are more than ``size``."""
+    if len(pages) <= size:
+        return list(pages)
+    count = math.ceil(len(pages) / size)
+    while count > size:  # more than size^2 pages: runs of runs
+        count = math.ceil(count / size)
+    bounds = [round(i * len(pages) / count) for i in range(count + 1)]
+    items: list[NavItem] = []
+    for start, end in zip(bounds, bounds[1:]):
+        members = pages[start:end]
+        label = f"{title_of(members[0], titles)} – {title_of(members[-1], titles)}"
+        items.append({label: runs(members, titles, size)})
+    return items
+
+
+def leaves(items: Sequence[NavItem]) -> list[str]:
+    """The pages of nav ``items`` in sidebar order: the reading order."""
+    found: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            found.append(item)
+        else:
+            for children in item.values():
+                found += leaves(children)
+    return found

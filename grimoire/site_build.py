@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -53,6 +54,7 @@ from .glossary.frontmatter import body_first_line, without_front_matter
 from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
+from .incremental import digest, neighbours, sidebar_digests, stale_pages
 from .navigation import NavPlan, plan_nav
 from .notebook_page import exclude_chrome_from_search, markdown_at_file_lines, without_front_matter_cell
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
@@ -83,6 +85,8 @@ class SiteBuild:
         snippets = SnippetIndex(layout.root)  # read once, shared by figures, checks and marks
         clear_source_index(snippets)
         memory = session
+        self.session = session
+        self._fingerprints: dict[str, str] = {}
         self.figures = FigureBuild(
             layout.root, layout.cache_dir / "figures", self.problems, pool=self.pool,
             failures=None if memory is None else memory.setdefault("figure_failures", {}), index=snippets,
@@ -103,6 +107,7 @@ class SiteBuild:
         self.fail_fast = False
         self._content: frozenset[str] = frozenset()
         self._unreadable: set[Path] = set()  # notebooks whose formulas cannot be checked, reported once
+        self._generated: dict[str, str] = {}  # site path -> text of the pages and scripts the build makes
 
     def source(self, path: Path) -> str:
         """A source file's text, read once per build (several stages read every page)."""
@@ -144,6 +149,7 @@ class SiteBuild:
         generated = [self.glossary.index_page(), *self.glossary.section_indexes(), self.coverage_page(),
                      *source_pages(self.layout.root, self.problems)]
         generated += self.citations.generated_pages()
+        self._generated = dict(generated)
         script = self.client_math_script()
         if script is not None:
             generated.append((CLIENT_MATH_SCRIPT, script))
@@ -153,6 +159,78 @@ class SiteBuild:
         """The sidebar order and prev/next chains of a site made of ``pages`` (see ``navigation``)."""
         titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
         return plan_nav(pages, titles, self._content)
+
+    def page_fingerprints(self, pages: Mapping[str, Path | None], plan: NavPlan, settings: str) -> dict[str, str]:
+        """Each page's fingerprint: a digest of everything its HTML shows (see ``incremental``).
+
+        ``pages`` maps each page's site source path to its file (None for a page
+        the build makes); ``settings`` is the text of the site's configuration.
+        """
+        registry = self.glossary.glossary.registry
+        titles = {t.src_uri: t.meta.title for t in registry.terms}
+
+        def label(uri: str) -> str:
+            return titles.get(uri, uri)
+
+        def term_text(uri: str) -> str:
+            term = registry.by_src_uri.get(uri)
+            if term is None:
+                return uri
+            formula = self.glossary.glossary.formulas.get(term.slug, "")
+            return f"{uri}\t{term.meta.title}\t{term.meta.summary}\t{formula}"
+
+        forward: dict[str, list[str]] = {}  # page -> pages it links to (the inverse of backlinks)
+        for slug, referrers in self.glossary.glossary.backlinks.items():
+            target = registry.by_slug.get(slug)
+            for referrer in referrers:
+                forward.setdefault(referrer.src_uri, []).append(target.src_uri if target else slug)
+        # The tags page lists the titles of the tagged pages rendered in the same build: a change to either
+        # renders every page again.
+        tags = digest(f"{t.src_uri}\t{t.meta.title}\t{'|'.join(t.meta.tags)}" for t in registry.terms if t.meta.tags)
+        everywhere = digest([settings, self.macros_text(), engine_digest(), tags])
+        sidebar = sidebar_digests(plan.nav, label)
+        footer = neighbours((plan.reading, plan.authoring), label)
+        bibliography = self.bibliography_text()
+        fingerprints = {}
+        for uri, path in pages.items():
+            text = self._generated.get(uri, "") if path is None else self.source(path)
+            term = registry.by_src_uri.get(uri)
+            shown = self._display_path(path, uri) if path is not None else uri
+            parts = [everywhere, uri, text, sidebar.get(uri, ""), footer.get(uri, "")]
+            if term is not None:
+                parts += ["links", *sorted(term_text(u) for u in forward.get(uri, []))]
+                parts += ["used in", *(term_text(r.src_uri) for r in self.glossary.glossary.backlinks.get(term.slug, []))]
+                parts += ["related", *(term_text(r.src_uri) for r in self.glossary.glossary.related.get(term.slug, []))]
+            parts += ["checks", *self.checks.keys_of(shown), "figures", *self.figures.keys_of(shown)]
+            if "@" in text:  # may cite: the entries' formatting comes from references.bib
+                parts.append(bibliography)
+            parts += [self.source(self.layout.root / target) for target in cross_page_targets(text, self._content)]
+            if uri == COVERAGE_SRC_URI:  # it shows every check's result: always rendered again
+                parts.append(self._summary_slot)
+            fingerprints[uri] = digest(parts)
+        return fingerprints
+
+    def pages_to_render(self, fingerprints: dict[str, str]) -> tuple[set[str], set[str]]:
+        """(pages whose fingerprint changed or is new, pages gone since the last build of the session).
+
+        Outside ``mkdocs serve`` (no session) every page is rendered and none is gone.
+        """
+        previous = self.session.get("fingerprints") if self.session is not None else None
+        self._fingerprints = fingerprints
+        return stale_pages(previous, fingerprints), set(previous or ()) - set(fingerprints)
+
+    def remember_rendered(self) -> None:
+        """At the end of a build: the fingerprints the next ``mkdocs serve`` rebuild compares with."""
+        if self.session is not None:
+            self.session["fingerprints"] = self._fingerprints
+
+    def macros_text(self) -> str:
+        path = self.layout.macros_path
+        return path.read_text("utf-8", errors="replace") if path is not None and path.is_file() else ""
+
+    def bibliography_text(self) -> str:
+        path = self.layout.root / "references.bib"
+        return path.read_text("utf-8", errors="replace") if path.is_file() else ""
 
     def client_math_script(self) -> str | None:
         """For client-side math only: the script that runs KaTeX's auto-render."""
@@ -419,3 +497,19 @@ class SiteBuild:
             return abs_src_path.resolve().relative_to(self.layout.root.resolve()).as_posix()
         except ValueError:
             return src_path
+
+
+_CROSS_PAGE_REF = re.compile(r"\\(?:eq)?ref\{([^}#\s]+)#")
+
+
+def cross_page_targets(text: str, content: frozenset[str]) -> list[str]:
+    """Content pages whose equations ``text`` refers to (``\\eqref{derivations/x#eq:y}``), sorted."""
+    found = {f"{m.group(1)}.md" for m in _CROSS_PAGE_REF.finditer(text)}
+    return sorted(found & content)
+
+
+def engine_digest() -> str:
+    """A digest of the engine's own files (code, scripts, styles): a change renders every page again."""
+    root = Path(__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".js", ".mjs", ".css"))
+    return digest(f"{p.relative_to(root).as_posix()}\n{p.read_text('utf-8', errors='replace')}" for p in files)

@@ -21,14 +21,31 @@ class BoundedYAMLError(MarkedYAMLError):
     """YAML that is well-formed but over one of the bounds."""
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise BoundedYAMLError(
-                None, None, "aliases (*name) are not allowed here; write the value out", event.start_mark
-            )
-        return super().compose_node(parent, index)
+# libyaml's parser when PyYAML was built with it (about ten times faster: every page's front matter is read on
+# every build), else PyYAML's own.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise if a node appears twice in the tree, which is what an alias (``*name``) composes to.
+
+    Visited in document order, so the error names the collection holding the first alias.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, yaml.Node]] = [(root, root)]
+    while stack:
+        node, parent = stack.pop()
+        if id(node) in seen:
+            raise BoundedYAMLError(None, None, "aliases (*name) are not allowed here; write the value out",
+                                   parent.start_mark)
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            continue
+        stack += [(child, node) for child in reversed(children)]
 
 
 def _start_mark() -> Mark:
@@ -43,12 +60,22 @@ def _checked(text: str, max_chars: int) -> None:
 def load_bounded(text: str, max_chars: int) -> tuple[Any, yaml.Node | None]:
     """(data, node tree) of ``text``; raises ``yaml.YAMLError`` (with ``problem_mark``) when refused."""
     _checked(text, max_chars)
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_BoundedLoader)
-        data = yaml.load(text, Loader=_BoundedLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _refuse_aliases(node)  # before anything walks the tree recursively
+        data = loader.construct_document(node)
     except RecursionError:
         raise BoundedYAMLError(None, None, "it is nested too deeply", _start_mark()) from None
+    finally:
+        loader.dispose()
     return data, node
+
+
+# How PyYAML and libyaml say that a bracket or quote was never closed: the problem is then at the end of the text.
+_AT_THE_END = ("<stream end>", "end of stream", "did not find expected ',' or")
 
 
 def error_line(error: yaml.YAMLError, first_line: int = 1) -> int:
@@ -56,7 +83,8 @@ def error_line(error: yaml.YAMLError, first_line: int = 1) -> int:
     mark = getattr(error, "problem_mark", None)
     context = getattr(error, "context_mark", None)
     # Unclosed brackets and quotes fail at the end of the text; where they open helps more.
-    if context is not None and (mark is None or "<stream end>" in str(getattr(error, "problem", ""))):
+    problem = str(getattr(error, "problem", ""))
+    if context is not None and (mark is None or any(end in problem for end in _AT_THE_END)):
         mark = context
     return first_line + (mark.line if mark is not None else 0)
 

@@ -53,3 +53,62 @@ def test_generated_pages_of_a_section_follow_its_written_pages() -> None:
     titles = {"papers/zeta.md": "Zeta", "papers/alpha.md": "Alpha"}
     plan = plan_nav(pages, titles, frozenset(titles))
     assert plan.nav == [{"Papers": ["papers/index.md", "papers/alpha.md", "papers/zeta.md", "papers/bibliography.md"]}]
+
+
+def _walk(items, depth=0):
+    """(depth, item) of every entry of a nav list, in sidebar order."""
+    for item in items:
+        yield depth, item
+        if isinstance(item, dict):
+            yield from _walk(next(iter(item.values())), depth + 1)
+
+
+def _big_glossary(count: int, prefix: str = "") -> tuple[list[str], dict[str, str]]:
+    pages = ["glossary/index.md"]
+    titles = {}
+    for i in range(count):
+        word = chr(ord("a") + i % 26) + f"{prefix}term {i:05d}"
+        pages.append(f"glossary/{word.replace(' ', '-')}.md")
+        titles[pages[-1]] = word.capitalize()
+    return pages, titles
+
+
+def test_a_small_section_is_a_flat_list() -> None:
+    pages, titles = _big_glossary(40)
+    plan = plan_nav(pages, titles, frozenset(titles))
+    assert all(isinstance(item, str) for item in plan.nav[0]["Glossary"])
+
+
+def test_a_large_section_is_grouped_by_letter_after_its_index() -> None:
+    pages, titles = _big_glossary(41 * 5)
+    pages.append("glossary/2-d-rotation.md")
+    titles["glossary/2-d-rotation.md"] = "2-D rotation"
+    plan = plan_nav(pages, titles, frozenset(titles))
+    glossary = plan.nav[0]["Glossary"]
+    assert glossary[0] == "glossary/index.md"
+    letters = [next(iter(group)) for group in glossary[1:]]
+    assert letters == ["#"] + [chr(ord("A") + i) for i in range(26)]
+    assert glossary[2]["A"][0] == "glossary/aterm-00000.md"
+    # The sidebar, flattened, is the reading order.
+    assert [item for _, item in _walk(plan.nav) if isinstance(item, str)] == plan.reading
+
+
+def test_a_large_letter_is_split_into_runs_and_no_group_exceeds_the_limit() -> None:
+    from grimoire.navigation import GROUP_SIZE
+
+    for count in (GROUP_SIZE * 3, 5000, GROUP_SIZE ** 2 * 3):
+        pages = ["glossary/index.md"] + [f"glossary/s{i:06d}.md" for i in range(count)]
+        titles = {p: f"Softmax {i:06d}" for i, p in enumerate(pages[1:])}
+        plan = plan_nav(pages, titles, frozenset(titles))
+        entries = list(_walk(plan.nav))
+        for _, item in entries:
+            if isinstance(item, dict):
+                assert len(next(iter(item.values()))) <= max(GROUP_SIZE, 27 + 1), next(iter(item))
+        leaves = [item for _, item in entries if isinstance(item, str)]
+        assert leaves == plan.reading and len(leaves) == count + 1
+        runs = next(iter(plan.nav[0]["Glossary"][1].values()))
+        # A run is labelled by its first and last titles.
+        first_run = runs[0]
+        label, members = next(iter(first_run.items()))
+        flat = [item for _, item in _walk(members) if isinstance(item, str)]
+        assert label == f"{titles[flat[0]]} – {titles[flat[-1]]}"

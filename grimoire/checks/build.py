@@ -77,6 +77,7 @@ class CheckBuild:
         self.index = self.index or SnippetIndex(self.root)
         self.cache = ResultCache(self.cache_dir)
         self._planned: dict[tuple[str, int], _Planned] = {}
+        self._page_keys: dict[str, list[str]] = {}
         self._token = secrets.token_hex(6)
         self._slot = re.compile(rf"<!--grimoire-check:{self._token}:(\d+)-->")
         self._slots: list[tuple[str, int, str]] = []
@@ -100,6 +101,7 @@ class CheckBuild:
         key = check_key(item, self.macros, self.index, self.examples)
         planned = _Planned(path, item, key)
         self._planned[(path, item.formula.line)] = planned
+        self._page_keys.setdefault(path, []).append(key)
         self.stats.checks += 1
         planned.result = self.cache.load(key)
         if planned.result is None and self.failures is not None:
@@ -110,6 +112,10 @@ class CheckBuild:
         job = CheckJob(key, str(self.root), item, dict(self.macros), self.examples, self.timeout)
         self.pool.get().submit(job)
         planned.queued = True
+
+    def keys_of(self, path: str) -> list[str]:
+        """The cache keys of the checks planned on the page at ``path``: what its marks depend on."""
+        return self._page_keys.get(path, [])
 
     # -- 2. and 3. marks ------------------------------------------------------------
 

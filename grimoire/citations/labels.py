@@ -17,8 +17,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from string import ascii_lowercase
 
+from functools import cache
+
+from pybtex.backends import BaseBackend
 from pybtex.database import Entry, Person
-from pybtex.richtext import Text
+from pybtex.plugin import find_plugin
+from pybtex.richtext import BaseText, Text
 from pybtex.style.labels import BaseLabelStyle
 
 
@@ -36,9 +40,20 @@ class AuthorYear:
         return f"{self.names} ({self.year})"
 
 
+@cache
+def _text_backend() -> BaseBackend:
+    # `render_as("text")` looks the backend up among installed entry points on every call, which
+    # costs more than formatting the whole bibliography.
+    return find_plugin("pybtex.backends", "text")()
+
+
+def plain(text: BaseText) -> str:
+    return text.render(_text_backend())
+
+
 def latex_text(value: str) -> str:
     """A BibTeX field as plain text: accents decoded, protecting braces dropped."""
-    return Text.from_latex(value).render_as("text")
+    return plain(Text.from_latex(value))
 
 
 def _is_others(person: Person) -> bool:
@@ -48,7 +63,7 @@ def _is_others(person: Person) -> bool:
 def surname(person: Person) -> str:
     """"van Merwijk" for "Chris van Merwijk": the von part and the last name."""
     parts = person.rich_prelast_names + person.rich_last_names
-    return " ".join(part.render_as("text") for part in parts)
+    return " ".join(plain(part) for part in parts)
 
 
 def names_label(entry: Entry) -> str:

@@ -112,6 +112,10 @@ class FigureBuild:
                 self._plan(ref.target)
         self.stats.seconds += time.perf_counter() - began
 
+    def keys_of(self, path: str) -> list[str]:
+        """The cache keys of the figures the page at ``path`` references: what its drawings depend on."""
+        return [self._plans[ref.target].key or ref.target for ref in self._sources.get(path, [])]
+
     def embed(self, html: str, path: str, source: str, page_uri: str | None = None) -> str:
         """``html`` with each ``figure:`` image replaced by a figure awaiting its drawing.
 

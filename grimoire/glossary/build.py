@@ -77,7 +77,7 @@ class GlossaryBuild:
             items = [f"- {link_for(r, r.meta.title, src_uri)}" for r in referrers]
             markdown = (markdown.rstrip() + "\n\n" + USED_IN_HEADING + "\n\n" + USED_IN_OPEN + "\n\n"
                         + "\n".join(items) + "\n\n</div>\n")
-            linked += referrers
+            # No hover cards for "Used in": a term used on thousands of pages would carry thousands of cards.
         self._linked[src_uri] = list(dict.fromkeys(linked))
         return markdown
 

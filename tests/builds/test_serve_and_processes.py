@@ -109,3 +109,95 @@ def test_ending_a_build_leaves_no_process_behind(project, how) -> None:
             os.kill(pid, signal.SIGKILL)
         if build.poll() is None:
             build.kill()
+
+
+OTHER = """
+---
+title: Other page
+summary: A page that nothing links to at first.
+tags: [Examples]
+---
+
+# Other page
+
+Plain text.
+"""
+
+CUBES = """
+---
+title: Cubes
+summary: The cube of a number.
+tags: [Examples]
+---
+
+# Cubes
+
+Compare with [[Sum of squares]].
+"""
+
+
+def _rendered(log_path: Path, after: int) -> tuple[int, list[str]]:
+    """(length of the log, pages of the last "rendering N of M pages again" line after ``after``)."""
+    text = log_path.read_text("utf-8")
+    lines = [line for line in text[after:].splitlines() if "pages again:" in line]
+    if not lines:
+        return len(text), []
+    return len(text), [p for p in lines[-1].split("pages again:", 1)[1].strip().split(", ") if p]
+
+
+def test_serve_dirty_renders_again_exactly_the_pages_whose_inputs_changed(project) -> None:
+    project.write("glossary/other.md", OTHER)
+    project.write("glossary/cubes.md", CUBES)
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    log_path = project.root / "serve.log"
+    log = log_path.open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [str(MKDOCS), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project.root / "mkdocs.yml")],
+        cwd=project.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def edit_and_wait(rel: str, old: str, new: str, url: str, shows: str) -> list[str]:
+        size = len(log_path.read_text("utf-8"))
+        path = project.root / rel
+        path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+        _wait_for(lambda: shows in (_get(base + url) or ""), 90, f"{url} to show {shows!r}")
+        return _wait_for(lambda: _rendered(log_path, size)[1], 30, "the rebuild's log line")
+
+    try:
+        first = _wait_for(lambda: _get(base + "/glossary/other/"), 90, "the first build")
+        assert "Plain text." in first
+        _, everything = _rendered(log_path, 0)
+        assert {"glossary/cubes.md", "glossary/other.md", "glossary/squares.md", "index.md"} <= set(everything)
+
+        # Text of a page nothing links to: that page (and the coverage page, which lists every check).
+        rendered = edit_and_wait("glossary/other.md", "Plain text.", "Plain text, edited.", "/glossary/other/",
+                                 "Plain text, edited.")
+        assert sorted(rendered) == ["formulas.md", "glossary/other.md"]
+
+        # A new link: the linking page, and the linked page's "Used in" list.
+        rendered = edit_and_wait("glossary/cubes.md", "Compare with", "See [[Other page]]. Compare with",
+                                 "/glossary/other/", 'id="used-in"')
+        assert sorted(rendered) == ["formulas.md", "glossary/cubes.md", "glossary/other.md"]
+        assert "Cubes" in _get(base + "/glossary/other/").split('id="used-in"', 1)[1]
+
+        # A snippet: the page whose check binds it is re-checked, and its source page shown again; the pages
+        # linking to that page keep their HTML.
+        rendered = edit_and_wait("snippets/squares.py", "v * v", "v ** 3", "/glossary/squares/",
+                                 "grimoire-check--failed")
+        assert sorted(rendered) == ["formulas.md", "glossary/squares.md", "snippets/squares.md"]
+
+        # A title of a tagged page: the tags page lists it, so every page is rendered again.
+        rendered = edit_and_wait("glossary/other.md", "title: Other page", "title: Another page",
+                                 "/glossary/cubes/", "Another page")
+        assert {"glossary/cubes.md", "glossary/squares.md", "index.md"} <= set(rendered)
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
