@@ -90,3 +90,4 @@ def stale_pages(previous: Mapping[str, str] | None, current: Mapping[str, str]) 
     if previous is None:
         return set(current)
     return {page for page, fingerprint in current.items() if previous.get(page) != fingerprint}
+

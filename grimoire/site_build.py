@@ -55,6 +55,7 @@ from .glossary.theme_meta import theme_meta
 from .macros import read_macros
 from .markdown_bounds import bound_markdown
 from .incremental import digest, neighbours, sidebar_digests, stale_pages
+from .memo import Memo
 from .navigation import NavPlan, plan_nav
 from .notebook_page import exclude_chrome_from_search, markdown_at_file_lines, without_front_matter_cell
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
@@ -86,6 +87,7 @@ class SiteBuild:
         clear_source_index(snippets)
         memory = session
         self.session = session
+        self.memo = Memo(None if session is None else session.setdefault("memo", {}))
         self._fingerprints: dict[str, str] = {}
         self.figures = FigureBuild(
             layout.root, layout.cache_dir / "figures", self.problems, pool=self.pool,
@@ -94,7 +96,10 @@ class SiteBuild:
         self.checks = CheckBuild(
             layout.root, layout.cache_dir / "checks", self.problems, self.macros, self.pool,
             failures=None if memory is None else memory.setdefault("check_failures", {}), index=snippets,
+            memo=self.memo,
         )
+        self._snippets = snippets_digest(layout.root)
+        self.checks.memo_inputs = digest([self._snippets, json.dumps(self.macros, sort_keys=True)])
         self._summary_slot = f"<!--grimoire-coverage-summary:{secrets.token_hex(6)}-->"
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
         self.equations = EquationBuild(self.renderer, self.problems, self._page_title)
@@ -139,8 +144,8 @@ class SiteBuild:
         and the generated pages and scripts ((site path, text)).
         """
         content = readable_notebooks(self.content_files(), lambda rel: self.source(self.layout.root / rel), self.problems)
-        self.glossary.load(content, self.source)
-        self.citations.load(self.glossary.glossary.registry.terms, self.source)
+        self.glossary.load(content, self.source, self.memo)
+        self.citations.load(self.glossary.glossary.registry.terms, self.source, self.memo)
         self.read_formula_checks(content)
         self.equations.collect((src, self._display_path(self.layout.root / src, src), self.source(self.layout.root / src))
                                for src in content if src.endswith(".md"))
@@ -194,6 +199,8 @@ class SiteBuild:
         fingerprints = {}
         for uri, path in pages.items():
             text = self._generated.get(uri, "") if path is None else self.source(path)
+            if uri == COVERAGE_SRC_URI:
+                text = ""  # its Markdown holds this build's placeholders; what it shows is added below
             term = registry.by_src_uri.get(uri)
             shown = self._display_path(path, uri) if path is not None else uri
             parts = [everywhere, uri, text, sidebar.get(uri, ""), footer.get(uri, "")]
@@ -205,8 +212,9 @@ class SiteBuild:
             if "@" in text:  # may cite: the entries' formatting comes from references.bib
                 parts.append(bibliography)
             parts += [self.source(self.layout.root / target) for target in cross_page_targets(text, self._content)]
-            if uri == COVERAGE_SRC_URI:  # it shows every check's result: always rendered again
-                parts.append(self._summary_slot)
+            if uri == COVERAGE_SRC_URI:  # every formula with its status and its check's result
+                parts += [repr((page.path, page.statuses, page.latex, self.checks.keys_of(page.path)))
+                          for page in self.formulas.values()]
             fingerprints[uri] = digest(parts)
         return fingerprints
 
@@ -220,7 +228,8 @@ class SiteBuild:
         return stale_pages(previous, fingerprints), set(previous or ()) - set(fingerprints)
 
     def remember_rendered(self) -> None:
-        """At the end of a build: the fingerprints the next ``mkdocs serve`` rebuild compares with."""
+        """At the end of a build: the fingerprints and parsed pages the next ``mkdocs serve`` rebuild reuses."""
+        self.memo.finish()
         if self.session is not None:
             self.session["fingerprints"] = self._fingerprints
 
@@ -310,7 +319,9 @@ class SiteBuild:
                 text = self.check_text(self.layout.root / src_path)
                 if text is None:
                     continue
-                page, problems = read_page(src_path, src_path, text, self.layout.root)
+                # What a formula's mark says depends on the snippets it names (does the function exist?).
+                page, problems = self.memo.get(("formulas", src_path, text, self._snippets),
+                                               lambda: read_page(src_path, src_path, text, self.layout.root))
                 self.formulas[src_path] = page
                 self._by_path[page.path] = page
                 for problem in problems:
@@ -513,3 +524,10 @@ def engine_digest() -> str:
     root = Path(__file__).resolve().parent
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".js", ".mjs", ".css"))
     return digest(f"{p.relative_to(root).as_posix()}\n{p.read_text('utf-8', errors='replace')}" for p in files)
+
+
+def snippets_digest(root: Path) -> str:
+    """A digest of every file under ``snippets/``: what a formula's check key and mark can depend on."""
+    base = root / "snippets"
+    files = sorted(p for p in base.rglob("*.py") if p.is_file()) if base.is_dir() else []
+    return digest(f"{p.relative_to(base).as_posix()}\n{p.read_text('utf-8', errors='replace')}" for p in files)

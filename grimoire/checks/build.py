@@ -28,6 +28,7 @@ from pathlib import Path
 from ..figures.snippet_source import SnippetIndex
 from ..formulacheck.blocks import CheckBlock, DoctestBlock
 from ..formulacheck.pages import Item, items_of_text
+from ..memo import Memo
 from ..problems import Problem, ProblemLog
 from ..workers.pool import SharedPool
 from . import jobs
@@ -72,6 +73,10 @@ class CheckBuild:
     # (path, formula line, failing step's line) -> "equation (4)" when that formula is numbered.
     equation_of: Callable[[str, int, int | None], str | None] | None = None
     stats: CheckStats = field(default_factory=CheckStats)
+    # Pages' checks and keys kept across `mkdocs serve` rebuilds, under a digest of what keys read
+    # besides the page (snippet sources, macros, examples).
+    memo: Memo | None = None
+    memo_inputs: str = ""
 
     def __post_init__(self) -> None:
         self.index = self.index or SnippetIndex(self.root)
@@ -90,15 +95,19 @@ class CheckBuild:
         if not self.enabled:
             return
         began = time.perf_counter()
+        memo = self.memo or Memo()
         for path, text in pages:
-            for item in items_of_text(text, path):
-                if not isinstance(item.block, (CheckBlock, DoctestBlock)):
-                    continue  # nocheck, missing and unreadable blocks are reported from the page itself
-                self._plan(path, item)
+            for item, key in memo.get(("checks", path, text, self.memo_inputs), lambda: self._keyed(path, text)):
+                self._plan(path, item, key)
         self.stats.seconds += time.perf_counter() - began
 
-    def _plan(self, path: str, item: Item) -> None:
-        key = check_key(item, self.macros, self.index, self.examples)
+    def _keyed(self, path: str, text: str) -> list[tuple[Item, str]]:
+        """The page's checks with their cache keys (nocheck, missing and unreadable blocks are reported
+        from the page itself)."""
+        return [(item, check_key(item, self.macros, self.index, self.examples)) for item in items_of_text(text, path)
+                if isinstance(item.block, (CheckBlock, DoctestBlock))]
+
+    def _plan(self, path: str, item: Item, key: str) -> None:
         planned = _Planned(path, item, key)
         self._planned[(path, item.formula.line)] = planned
         self._page_keys.setdefault(path, []).append(key)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..glossary.frontmatter import body_first_line, split_front_matter
+from ..memo import Memo
 from ..glossary.registry import Term
 from ..problems import Problem, ProblemLog
 from .bibfile import BIB_NAME, BibFile, read_bib
@@ -39,6 +40,7 @@ class CitationBuild:
         self.urls = urls  # src_uri -> page URL, known once MkDocs has the files
         self.bib: BibFile | None = None
         self.references: dict[str, Reference] = {}
+        self._memo = Memo()
         self.cited_by: dict[str, list[PageRef]] = {}  # key -> pages citing it
         self.papers: dict[str, PageRef] = {}  # key -> its paper page
         self._paper_keys: dict[str, str] = {}  # paper page src_uri -> key
@@ -47,16 +49,18 @@ class CitationBuild:
     def enabled(self) -> bool:
         return self.bib is not None
 
-    def load(self, terms: Iterable[Term], read: Callable[[Path], str]) -> None:
-        """Reads the bibliography and every page's citations and paper front matter."""
+    def load(self, terms: Iterable[Term], read: Callable[[Path], str], memo: Memo | None = None) -> None:
+        """Reads the bibliography and every page's citations and paper front matter.
+
+        ``memo`` keeps the formatted bibliography and each page's citations across ``mkdocs serve`` rebuilds.
+        """
+        self._memo = memo = memo or Memo()
         path = self.root / BIB_NAME
         terms = list(terms)
         if path.is_file():
-            self.bib = read_bib(read(path), BIB_NAME)
-            for problem in self.bib.problems:
-                self.problems.add(problem)
-            self.references, problems = format_references(self.bib, BIB_NAME)
-            for problem in problems:
+            text = read(path)
+            self.bib, self.references, problems = memo.get(("bibliography", text), lambda: self._formatted(text))
+            for problem in [*self.bib.problems, *problems]:
                 self.problems.add(problem)
         for term in terms:
             self._read_page(term, read(self.root / term.src_uri))
@@ -67,6 +71,12 @@ class CitationBuild:
                 self.notices.append(Problem(BIB_NAME, self.bib.lines.get(ref.key) if self.bib else None,
                                             f"warning: entry '{ref.key}' is cited by no page",
                                             hint="cite it as [@" + ref.key + "] or remove it"))
+
+    @staticmethod
+    def _formatted(text: str) -> tuple[BibFile, dict[str, Reference], list[Problem]]:
+        bib = read_bib(text, BIB_NAME)
+        references, problems = format_references(bib, BIB_NAME)
+        return bib, references, problems
 
     def _read_page(self, term: Term, text: str) -> None:
         page = PageRef(term.src_uri, term.meta.title, term.meta.tags)
@@ -79,7 +89,7 @@ class CitationBuild:
                 self._paper_keys[term.src_uri] = key
         yaml_text, body_line = split_front_matter(text)
         body = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
-        for citation in find_citations(body):
+        for citation in self._memo.get(("citations", body), lambda: find_citations(body)):
             for item in citation.items:
                 key = self._known(item.key)
                 if key is not None and page not in self.cited_by.setdefault(key, []):

@@ -14,6 +14,7 @@ from ..markdown_text import markdown_literal
 from ..mathrender.katex_process import RenderRequest
 from ..mathrender.renderer import MathRenderer
 from ..problems import ProblemLog
+from ..memo import Memo
 from .cards import card_template, cards_block
 from .frontmatter import body_first_line
 from .index_page import INDEX_SRC_URI, SECTION_INDEXES, index_markdown, section_index_markdown
@@ -38,8 +39,8 @@ class GlossaryBuild:
         self._linked: dict[str, list[Term]] = {}  # src_uri -> terms the page links to
         self._formula_html: dict[str, str | None] = {}
 
-    def load(self, content: list[str], read: Callable[[Path], str]) -> None:
-        self.glossary = load_glossary(self.root, content, read)
+    def load(self, content: list[str], read: Callable[[Path], str], memo: Memo | None = None) -> None:
+        self.glossary = load_glossary(self.root, content, read, memo)
         for problem in self.glossary.problems:
             self.problems.add(problem)
 

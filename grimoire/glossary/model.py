@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..equations.syntax import LABEL
+from ..memo import Memo
 from ..markdown_text import blank_code
 from ..notebook_page import front_matter_text, markdown_text
 from ..problems import Problem
@@ -66,11 +67,14 @@ def _notebook_meta(rel: str, text: str) -> tuple[PageMeta | None, list[Problem],
     return meta, found, markdown_text(text)
 
 
-def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = _read_file) -> Glossary:
+def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = _read_file,
+                  memo: Memo | None = None) -> Glossary:
     """The glossary of the pages among ``content`` (paths relative to ``root``): Markdown and notebooks.
 
-    ``read`` gives a file's text (a build passes its cache of sources).
+    ``read`` gives a file's text (a build passes its cache of sources); ``memo`` keeps parsed front
+    matter across ``mkdocs serve`` rebuilds.
     """
+    memo = memo or Memo()
     problems: list[Problem] = []
     terms: list[Term] = []
     bodies: dict[str, str] = {}
@@ -84,7 +88,7 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
         if not rel.endswith(".md"):
             continue
         text = read(root / rel)
-        meta, found = read_meta(rel, text)
+        meta, found = memo.get(("front matter", rel, text), lambda: read_meta(rel, text))
         problems += found
         slug = PurePosixPath(rel).stem
         if meta is None:

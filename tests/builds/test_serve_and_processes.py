@@ -171,19 +171,19 @@ def test_serve_dirty_renders_again_exactly_the_pages_whose_inputs_changed(projec
         _, everything = _rendered(log_path, 0)
         assert {"glossary/cubes.md", "glossary/other.md", "glossary/squares.md", "index.md"} <= set(everything)
 
-        # Text of a page nothing links to: that page (and the coverage page, which lists every check).
+        # Text of a page nothing links to: that page alone.
         rendered = edit_and_wait("glossary/other.md", "Plain text.", "Plain text, edited.", "/glossary/other/",
                                  "Plain text, edited.")
-        assert sorted(rendered) == ["formulas.md", "glossary/other.md"]
+        assert rendered == ["glossary/other.md"]
 
         # A new link: the linking page, and the linked page's "Used in" list.
         rendered = edit_and_wait("glossary/cubes.md", "Compare with", "See [[Other page]]. Compare with",
                                  "/glossary/other/", 'id="used-in"')
-        assert sorted(rendered) == ["formulas.md", "glossary/cubes.md", "glossary/other.md"]
+        assert sorted(rendered) == ["glossary/cubes.md", "glossary/other.md"]
         assert "Cubes" in _get(base + "/glossary/other/").split('id="used-in"', 1)[1]
 
-        # A snippet: the page whose check binds it is re-checked, and its source page shown again; the pages
-        # linking to that page keep their HTML.
+        # A snippet: the page whose check binds it is re-checked, its source page and the coverage page (which
+        # lists every check's result) are shown again; the pages linking to that page keep their HTML.
         rendered = edit_and_wait("snippets/squares.py", "v * v", "v ** 3", "/glossary/squares/",
                                  "grimoire-check--failed")
         assert sorted(rendered) == ["formulas.md", "glossary/squares.md", "snippets/squares.md"]
