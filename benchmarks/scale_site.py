@@ -22,7 +22,8 @@ from grimoire.layout import CONTENT_SECTIONS, REPOSITORY_ROOT, content_files
 
 # What a build reads besides the content sections; nothing else is copied.
 PROJECT_FILES = ("mkdocs.yml", "macros.yml", "references.bib")
-PROJECT_DIRS = ("pages", "build_hooks", "snippets", *CONTENT_SECTIONS)
+PROJECT_DIRS = ("pages", "snippets", *CONTENT_SECTIONS)
+ENGINE_DIRS = ("grimoire", "build_hooks")  # linked, not copied: the copy runs this repository's engine
 _TITLE = re.compile(r"^title:[^\n]*$", re.M)
 _ALIASES = re.compile(r"^aliases:[^\n]*\n", re.M)
 _HEADING = re.compile(r"^# [^\n]*$", re.M)
@@ -64,8 +65,8 @@ def make_site(dest: Path, pages: int, source: Path = REPOSITORY_ROOT) -> int:
     for name in PROJECT_DIRS:
         if (source / name).is_dir():
             shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    # mkdocs.yml watches the engine's folder; the engine itself is imported from this repository.
-    (dest / "grimoire").symlink_to(source / "grimoire", target_is_directory=True)
+    for name in ENGINE_DIRS:
+        (dest / name).symlink_to(source / name, target_is_directory=True)
     originals = sorted((dest / "glossary").glob("*.md"))
     originals = [p for p in originals if p.name != "index.md"]
     texts = [(p.stem, p.read_text("utf-8")) for p in originals]

@@ -142,6 +142,12 @@ def _page_uris(files: Files) -> list[str]:
     return [f.src_uri for f in files if f.is_documentation_page() or f.src_uri.endswith(".ipynb")]
 
 
+def on_env(env, config: MkDocsConfig, files: Files):  # -> jinja2.Environment
+    if _command == "serve":  # the theme's templates, compiled once per serve session
+        env.bytecode_cache = _session.setdefault("templates", _current().template_cache())
+    return env
+
+
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     # The engine reads Markdown pages (decoded, size-bounded), so MkDocs and every stage see one text.
     src = page.file.abs_src_path
@@ -249,15 +255,27 @@ def _current() -> SiteBuild:
 
 
 def _load_engine(fresh: bool):  # -> module
-    """The engine package; under `mkdocs serve`, re-imported so edits to it take effect.
+    """The engine package; under `mkdocs serve`, re-imported when its files changed, so edits take effect.
 
     (Snippet modules never load in this process: they run in the worker pool.)
     """
-    if fresh:
+    signature = _engine_signature()
+    if fresh and (not signature or signature != _session.get("engine")):  # unchanged since the last build: kept
         packages = ("grimoire",)
         for name in [n for n in sys.modules if n.split(".")[0] in packages]:
             del sys.modules[name]
     engine = importlib.import_module("grimoire")
     importlib.import_module("grimoire.layout")
     importlib.import_module("grimoire.site_build")
+    if fresh:
+        _session["engine"] = _engine_signature()
     return engine
+
+
+def _engine_signature() -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file of the loaded engine package (empty if not loaded)."""
+    engine = sys.modules.get("grimoire")
+    if engine is None:
+        return ()
+    files = sorted(p for folder in engine.__path__ for p in Path(folder).rglob("*") if p.is_file())
+    return tuple((str(p), (s := p.stat()).st_size, s.st_mtime_ns) for p in files)

@@ -62,6 +62,7 @@ from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_p
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
 from .open_graph import with_open_graph
+from .template_cache import MemoryBytecodeCache
 from .page_safety import defuse_markdown, refuse_script_urls
 from .page_source import MAX_PAGE_BYTES, read_source, readable_notebooks
 from .problems import Problem, ProblemLog, run_guarded
@@ -83,11 +84,13 @@ class SiteBuild:
         self.renderer = MathRenderer(layout.katex_dir, self.macros, layout.cache_dir / "katex.sqlite3")
         self._slots = FormulaSlots()
         self.pool = SharedPool()
-        snippets = SnippetIndex(layout.root)  # read once, shared by figures, checks and marks
-        clear_source_index(snippets)
         memory = session
         self.session = session
         self.memo = Memo(None if session is None else session.setdefault("memo", {}))
+        self._snippets = snippets_digest(layout.root)
+        # Read once, shared by figures, checks and marks (and by serve rebuilds while snippets/ is unchanged).
+        snippets = self.memo.get(("snippet index", str(layout.root), self._snippets), lambda: SnippetIndex(layout.root))
+        clear_source_index(snippets)
         self._fingerprints: dict[str, str] = {}
         self.figures = FigureBuild(
             layout.root, layout.cache_dir / "figures", self.problems, pool=self.pool,
@@ -98,11 +101,10 @@ class SiteBuild:
             failures=None if memory is None else memory.setdefault("check_failures", {}), index=snippets,
             memo=self.memo,
         )
-        self._snippets = snippets_digest(layout.root)
         self.checks.memo_inputs = digest([self._snippets, json.dumps(self.macros, sort_keys=True)])
         self._summary_slot = f"<!--grimoire-coverage-summary:{secrets.token_hex(6)}-->"
         self.glossary = GlossaryBuild(layout.root, self.renderer, self.problems)
-        self.equations = EquationBuild(self.renderer, self.problems, self._page_title)
+        self.equations = EquationBuild(self.renderer, self.problems, self._page_title, self.memo)
         self.checks.equation_of = self.equations.equation_name
         self.citations = CitationBuild(layout.root, self.problems, lambda: self.glossary.urls)
         self._noticed = 0
@@ -232,6 +234,11 @@ class SiteBuild:
         self.memo.finish()
         if self.session is not None:
             self.session["fingerprints"] = self._fingerprints
+
+    @staticmethod
+    def template_cache() -> MemoryBytecodeCache:
+        """A cache of compiled theme templates, for the serve session to keep (see ``template_cache``)."""
+        return MemoryBytecodeCache()
 
     def macros_text(self) -> str:
         path = self.layout.macros_path

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..memo import Memo
 from ..mathrender.katex_process import RenderRequest
 from ..mathrender.renderer import MathRenderer
 from ..problems import ProblemLog
@@ -22,7 +23,8 @@ from .references import Resolved, link_references, page_key
 
 class EquationBuild:
     def __init__(self, renderer: MathRenderer, problems: ProblemLog,
-                 title_of: Callable[[str], str | None] = lambda src_uri: None) -> None:
+                 title_of: Callable[[str], str | None] = lambda src_uri: None, memo: Memo | None = None) -> None:
+        self.memo = memo or Memo()  # numbered pages, kept across `mkdocs serve` rebuilds
         self.renderer = renderer
         self.problems = problems
         self.title_of = title_of  # a page's title, for cards citing another page
@@ -34,7 +36,7 @@ class EquationBuild:
     def collect(self, pages: Iterable[tuple[str, str, str]]) -> None:
         """Numbers every page's equations ((src path, display path, Markdown text) triples)."""
         for src_uri, path, text in pages:
-            page, problems = number_page(text, src_uri, path)
+            page, problems = self.memo.get(("equations", src_uri, path, text), lambda: number_page(text, src_uri, path))
             self.pages[page_key(src_uri)] = page
             self._by_src[src_uri] = page
             self._by_path[path] = page

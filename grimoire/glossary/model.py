@@ -127,7 +127,8 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
         if formula is not None:
             glossary.formulas[term.slug] = formula
         # mkdocs-jupyter renders a notebook's Markdown itself: [[references]] there are not links.
-        for ref in find_references(body) if term.src_uri.endswith(".md") else []:
+        references = memo.get(("references", body), lambda: find_references(body)) if term.src_uri.endswith(".md") else []
+        for ref in references:
             target = None if ref.malformed else registry.resolve(ref.target)
             if target is not None and target is not term:
                 referrers = glossary.backlinks.setdefault(target.slug, [])
