@@ -1,0 +1,142 @@
+// Grimoire's search worker: answers Material for MkDocs' search UI from Pagefind.
+//
+// Material's main script starts the worker named by `search` in the page's
+// <script id="__config"> (the build points it here) and speaks a small
+// protocol to it: SETUP (0, the stub search_index.json, which holds no
+// documents) is answered READY (1); each QUERY (2, the text of the search
+// box) is answered RESULT (3) with groups of items, one group per page: the
+// page itself, then its sections, each {location, title, text, score, terms}.
+// Titles and texts are HTML (Material inserts them as such): every piece of
+// page text is escaped here, and only the <mark> elements around matched
+// words, the <p> around an excerpt, are markup.
+//
+// Pagefind's script, WebAssembly and index fragments are fetched on the first
+// query only, then only the fragments each query needs. Pagefind's own
+// excerpts are not used: it escapes < and > but not &, so its excerpt of
+// "&lt;" would show "<"; excerpts are cut here from the page text instead.
+// Suggestions (Material's search.suggest) are not given: Pagefind has none.
+"use strict";
+
+var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+var MAX_RESULTS = 20;      // pages whose fragments a query loads (Material shows 10, then more on scroll)
+var EXCERPT_WORDS = 30;    // Pagefind's default excerpt length
+var CONTEXT_WORDS = 6;     // words kept before the first match
+// A term's names (title, aliases) rank it first for its name or abbreviation;
+// a page title outranks mere mentions in the text.
+var RANKING = { metaWeights: { names: 40.0, title: 10.0 } };
+
+var pagefindUrl = new URL("../pagefind/", self.location.href).href;
+var pagefind = null;
+var latest = 0;
+
+function loadPagefind() {
+  if (!pagefind) {
+    pagefind = import(pagefindUrl + "pagefind.js").then(function (module) {
+      return module.options({ basePath: pagefindUrl, baseUrl: "/", ranking: RANKING }).then(function () {
+        return module.init();
+      }).then(function () { return module; });
+    });
+    pagefind.catch(function () { pagefind = null; });  // a failed load (offline) is tried again
+  }
+  return pagefind;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+// The words of the page text from `start` to `end` around its matches, the matched ones marked.
+function excerpt(words, start, end, marked) {
+  var first = end;
+  marked.forEach(function (at) { if (at >= start && at < end && at < first) first = at; });
+  var from = first === end ? start : Math.max(start, first - CONTEXT_WORDS);
+  var to = Math.min(end, from + EXCERPT_WORDS);
+  var out = [];
+  for (var i = from; i < to; i++) {
+    if (!words[i]) continue;
+    out.push(marked.has(i) ? "<mark>" + escapeHtml(words[i]) + "</mark>" : escapeHtml(words[i]));
+  }
+  return out.length ? "<p>" + out.join(" ") + "</p>" : "";
+}
+
+function sitePath(url) {
+  return String(url).replace(/^\/+/, "");
+}
+
+// One Material group: the page (its lead paragraph as its text), then the sections holding matches.
+function group(data, score, terms) {
+  var words = String(data.content || "").split(/[\r\n\s]+/g);
+  var marked = new Set(data.locations || []);
+  var headings = (data.anchors || []).filter(function (a) { return /^h[1-6]$/i.test(a.element) && a.id; })
+    .sort(function (a, b) { return a.location - b.location; });
+  var lead = headings.length && headings[0].element.toLowerCase() === "h1" ? headings[0] : null;
+  var leadEnd = headings.filter(function (h) { return h !== lead; }).map(function (h) { return h.location; })[0];
+  if (leadEnd === undefined) leadEnd = words.length;
+  // Excerpts start after their heading, which the result shows as its title.
+  function bodyStart(heading) {
+    return heading ? heading.location + String(heading.text || "").split(/\s+/).filter(Boolean).length : 0;
+  }
+  var page = {
+    location: sitePath(data.raw_url || data.url),
+    title: escapeHtml((data.meta && data.meta.title) || (lead && lead.text) || data.url),
+    text: excerpt(words, Math.min(bodyStart(lead), leadEnd), leadEnd, marked),
+    score: score,
+    terms: terms,
+  };
+  var sections = [];
+  var total = marked.size || 1;
+  headings.forEach(function (heading, i) {
+    if (heading === lead) return;
+    var end = i + 1 < headings.length ? headings[i + 1].location : words.length;
+    var hits = 0;
+    marked.forEach(function (at) { if (at >= heading.location && at < end) hits++; });
+    if (!hits) return;
+    sections.push({
+      location: page.location + "#" + encodeURIComponent(heading.id),
+      title: escapeHtml(heading.text),
+      text: excerpt(words, Math.min(bodyStart(heading), end), end, marked),
+      // Below the page's own score, so Material shows the page's lead and folds sections under "more".
+      score: score * 0.9 * hits / total,
+      terms: terms,
+    });
+  });
+  sections.sort(function (a, b) { return b.score - a.score; });
+  return [page].concat(sections);
+}
+
+function queryTerms(query) {
+  var terms = {};
+  query.toLowerCase().split(/\s+/).forEach(function (word) { if (word) terms[word] = true; });
+  return terms;
+}
+
+function search(query, id) {
+  if (!query.trim()) return Promise.resolve({ items: [] });
+  return loadPagefind().then(function (pf) {
+    return pf.search(query);
+  }).then(function (found) {
+    if (id !== latest || !found) return null;  // a newer query is on its way
+    var results = found.results.slice(0, MAX_RESULTS);
+    return Promise.all(results.map(function (r) { return r.data(); })).then(function (pages) {
+      var terms = queryTerms(query);
+      return { items: pages.map(function (data, i) { return group(data, results[i].score, terms); }) };
+    });
+  });
+}
+
+addEventListener("message", function (event) {
+  var message = event.data || {};
+  if (message.type === SETUP) {
+    postMessage({ type: READY });
+  } else if (message.type === QUERY) {
+    var id = ++latest;
+    var query = String(message.data || "");
+    search(query, id).then(function (result) {
+      if (result && id === latest) postMessage({ type: RESULT, data: result });
+    }, function (error) {
+      console.warn("Grimoire search: " + (error && error.message ? error.message : error));
+      if (id === latest) postMessage({ type: RESULT, data: { items: [] } });
+    });
+  }
+});

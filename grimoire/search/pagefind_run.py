@@ -1,0 +1,171 @@
+"""Runs the Pagefind indexer on a built site, in its own process, bounded in time.
+
+Pagefind (npm package ``pagefind``, pinned in ``package-lock.json`` and
+installed by ``npm ci``) reads the site's HTML and writes ``pagefind/``: its
+browser script, its WebAssembly and the index in small fragments. It runs
+through its package's own launcher (``lib/runner/bin.cjs``), which picks the
+platform binary npm installed; nothing is downloaded at build time.
+
+What is indexed: each page's article (``page_markup`` marks it), less what no
+query should find or show in an excerpt, left out with ``EXCLUDED``.
+
+A missing Node or Pagefind, a run that fails or outlives its time limit, each
+is one ``Problem`` with what to do; the build reports it with the others.
+``BackgroundIndex`` runs the same command without blocking, for ``mkdocs
+serve``: a reloaded page shows at once, its search catches up a moment later.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..problems import Problem
+
+RUNNER = Path("lib") / "runner" / "bin.cjs"  # inside the pagefind package
+OUTPUT_DIR = "pagefind"
+DEFAULT_TIMEOUT = 300.0  # seconds; GRIMOIRE_SEARCH_TIMEOUT overrides it
+# Never the answer to a query, never in an excerpt:
+EXCLUDED = (
+    "[data-search-exclude]",  # formula marks, figures, notebook prompts (as for Material's own search)
+    ".headerlink",  # the "¶" after each heading
+    ".grimoire-cards",  # hover-card templates, hidden until hovered
+    "template",
+    "nav.md-tags",  # the page's tags, shown above its title
+    ".katex-html",  # a formula's typeset glyphs (hidden from screen readers too) ...
+    ".katex-mathml semantics > :not(annotation)",  # ... and its MathML: a formula is indexed as its TeX
+)
+_TAIL_LINES = 20
+_PACKAGE_HINT = "run `make install` (npm ci installs the Pagefind pinned in package-lock.json)"
+
+
+def search_timeout() -> float:
+    """Seconds one indexing may take: ``GRIMOIRE_SEARCH_TIMEOUT`` or the default."""
+    value = os.environ.get("GRIMOIRE_SEARCH_TIMEOUT", "")
+    try:
+        seconds = float(value) if value else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return seconds if seconds > 0 else DEFAULT_TIMEOUT
+
+
+def pagefind_command(package: Path, site_dir: Path) -> tuple[list[str] | None, Problem | None]:
+    """The command indexing ``site_dir`` with the Pagefind package in ``package``, or why there is none."""
+    runner = package / RUNNER
+    if not runner.is_file():
+        return None, Problem("package.json", None, f"Pagefind is not installed ({runner} is missing), "
+                             "so the site has no search index", hint=_PACKAGE_HINT)
+    node = shutil.which("node")
+    if node is None:
+        return None, Problem("package.json", None, "`node` is not on PATH, so Pagefind cannot index the site",
+                             hint="install Node.js (see README.md), then run `make install`")
+    command = [node, str(runner), "--site", str(site_dir), "--output-subdir", OUTPUT_DIR, "--silent"]
+    for selector in EXCLUDED:
+        command += ["--exclude-selectors", selector]
+    return command, None
+
+
+def run_failure(site_dir: Path, returncode: int, output: str) -> Problem:
+    """The problem of an indexing run that exited with ``returncode``, with the end of what it printed."""
+    tail = "\n".join(output.strip().splitlines()[-_TAIL_LINES:])
+    return Problem(str(site_dir), None, f"Pagefind failed to index the built site (exit status {returncode})",
+                   detail=tail, hint=f"read Pagefind's message above; if it names a missing binary, {_PACKAGE_HINT}")
+
+
+def timeout_problem(site_dir: Path, seconds: float) -> Problem:
+    return Problem(str(site_dir), None, f"Pagefind did not finish indexing the built site within {seconds:g} s; "
+                   "it was stopped and the site has no search index",
+                   hint="set GRIMOIRE_SEARCH_TIMEOUT to more seconds if the site is that large")
+
+
+def index_site(package: Path, site_dir: Path, timeout: float | None = None) -> list[Problem]:
+    """Indexes ``site_dir`` in place (into ``site_dir/pagefind``) with the Pagefind in ``package``; the problems."""
+    command, missing = pagefind_command(package, site_dir)
+    if command is None:
+        return [missing] if missing else []
+    seconds = search_timeout() if timeout is None else timeout
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               encoding="utf-8", errors="replace", start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        return [timeout_problem(site_dir, seconds)]
+    except BaseException:  # Ctrl-C: the indexer must not outlive the build
+        _stop(process)
+        raise
+    return [] if process.returncode == 0 else [run_failure(site_dir, process.returncode, output)]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.kill()
+    process.communicate()
+
+
+class BackgroundIndex:
+    """At most one indexing at a time, off the build's path (``mkdocs serve``).
+
+    ``start`` stops the run of an earlier build, if any, then indexes in a
+    thread; ``report`` receives its problems. ``stop`` ends a run in progress.
+    """
+
+    def __init__(self, package: Path, report: Callable[[Sequence[Problem]], None]) -> None:
+        self.package = package
+        self.report = report
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, site_dir: Path, timeout: float | None = None) -> None:
+        self.stop()
+        command, missing = pagefind_command(self.package, site_dir)
+        if command is None:
+            self.report([missing] if missing else [])
+            return
+        seconds = search_timeout() if timeout is None else timeout
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   encoding="utf-8", errors="replace", start_new_session=True)
+        with self._lock:
+            self._process = process
+        self._thread = threading.Thread(target=self._wait, args=(process, site_dir, seconds), daemon=True,
+                                        name="grimoire-search-index")
+        self._thread.start()
+
+    def _wait(self, process: subprocess.Popen, site_dir: Path, seconds: float) -> None:
+        try:
+            output, _ = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            problems = [timeout_problem(site_dir, seconds)]
+        else:
+            problems = [] if process.returncode == 0 else [run_failure(site_dir, process.returncode, output)]
+        with self._lock:  # stopped by ``stop`` (a newer build replaced it): nothing to report
+            replaced = self._process is not process
+            if not replaced:
+                self._process = None
+        if not replaced:
+            self.report(problems)
+
+    def running(self) -> bool:
+        with self._lock:
+            return self._process is not None
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Waits for the run in progress (tests, and the end of a session)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def stop(self) -> None:
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+            self._thread = None
