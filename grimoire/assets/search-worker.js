@@ -105,6 +105,29 @@ function group(data, score, terms) {
   return [page].concat(sections);
 }
 
+// A name or query as words: case, hyphens, spaces and punctuation make no difference.
+function words(text) {
+  return String(text).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(" ");
+}
+
+function names(data) {
+  try {
+    var list = JSON.parse((data.meta && data.meta.names) || "[]");
+    return Array.isArray(list) ? list.map(words) : [];
+  } catch (error) {
+    return [];
+  }
+}
+
+// Pagefind weighs a term's names as one field, so "Tikhonov regularization" matches the
+// names of a page with the alias "Tikhonov penalty" and the title "L2 regularization" as
+// well as those of the page so named: a page one of whose names is the query goes first.
+function namedFirst(pages, query) {
+  var wanted = words(query);
+  var named = pages.filter(function (p) { return names(p.data).indexOf(wanted) >= 0; });
+  return named.concat(pages.filter(function (p) { return named.indexOf(p) < 0; }));
+}
+
 function queryTerms(query) {
   var terms = {};
   query.toLowerCase().split(/\s+/).forEach(function (word) { if (word) terms[word] = true; });
@@ -118,9 +141,10 @@ function search(query, id) {
   }).then(function (found) {
     if (id !== latest || !found) return null;  // a newer query is on its way
     var results = found.results.slice(0, MAX_RESULTS);
-    return Promise.all(results.map(function (r) { return r.data(); })).then(function (pages) {
+    return Promise.all(results.map(function (r) { return r.data(); })).then(function (fragments) {
       var terms = queryTerms(query);
-      return { items: pages.map(function (data, i) { return group(data, results[i].score, terms); }) };
+      var pages = fragments.map(function (data, i) { return { data: data, score: results[i].score }; });
+      return { items: namedFirst(pages, query).map(function (p) { return group(p.data, p.score, terms); }) };
     });
   });
 }

@@ -5,9 +5,9 @@ one, so marking Material's article leaves out the header, the sidebars, the
 footer and every page without an article (Material's 404). A term's names
 (title, aliases, and "p value" joined as "pvalue", see
 ``glossary.search_aliases``) go in a ``<meta>`` element of the head as
-Pagefind metadata: metadata is searched and boosted by its field weight, is
-never part of a result's excerpt, and a ``<meta>`` element is neither shown
-nor read out. Values are HTML-escaped: front matter is text, never markup.
+Pagefind metadata, a JSON list: metadata is searched and boosted by its
+field weight, is never part of a result's excerpt, and a ``<meta>`` element
+is neither shown nor read out. Values are HTML-escaped: front matter is text, never markup.
 
 Material's main script starts the search worker named by ``search`` in the
 page's ``<script id="__config">``; ``point_to_worker`` names Grimoire's
@@ -52,7 +52,8 @@ def mark_for_index(page_html: str, title: str, names: Sequence[str]) -> tuple[st
         # Set, not left to Pagefind's first-h1 guess, which would keep the heading's "¶" link.
         tags.append(meta_tag(TITLE_FIELD, title.strip()))
     if names:
-        tags.append(meta_tag(NAMES_FIELD, ", ".join(names)))
+        # A JSON list: the worker reads the names back one by one, to put a page whose name is the query first.
+        tags.append(meta_tag(NAMES_FIELD, json.dumps(list(names), ensure_ascii=False)))
     if tags:
         marked, heads = _HEAD_END.subn(lambda m: "".join(tags) + m.group(0), marked, count=1)
         if not heads:
