@@ -121,10 +121,13 @@ function names(data) {
 
 // Pagefind weighs a term's names as one field, so "Tikhonov regularization" matches the
 // names of a page with the alias "Tikhonov penalty" and the title "L2 regularization" as
-// well as those of the page so named: a page one of whose names is the query goes first.
+// well as those of the page so named: a page one of whose names is the query goes first,
+// with the highest score too (Enter in the search box opens the result scored highest).
 function namedFirst(pages, query) {
   var wanted = words(query);
   var named = pages.filter(function (p) { return names(p.data).indexOf(wanted) >= 0; });
+  var top = Math.max.apply(null, [0].concat(pages.map(function (p) { return p.score; })));
+  named.forEach(function (p) { p.score += top; });
   return named.concat(pages.filter(function (p) { return named.indexOf(p) < 0; }));
 }
 

@@ -33,6 +33,10 @@ DEFAULT_TIMEOUT = 300.0  # seconds; GRIMOIRE_SEARCH_TIMEOUT overrides it
 EXCLUDED = (
     "[data-search-exclude]",  # formula marks, figures, notebook prompts (as for Material's own search)
     ".headerlink",  # the "¶" after each heading
+    ".anchor-link",  # the same in notebooks
+    ".grimoire-cite__paper",  # the "summary" mark after a citation of a paper the site summarizes
+    ".grimoire-paper__links",  # a paper page's DOI / arXiv links ...
+    ".grimoire-paper__cite",  # ... and its BibTeX (the reference itself and the venue are indexed)
     ".grimoire-cards",  # hover-card templates, hidden until hovered
     "template",
     "nav.md-tags",  # the page's tags, shown above its title
