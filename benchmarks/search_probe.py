@@ -138,22 +138,35 @@ def _clear(page) -> None:
     page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=TIMEOUT_MS)
 
 
-def first_search(site_dir: Path, queries: Sequence[str]) -> SearchProbe:
-    """The cost of a first search for each of ``queries`` on the built site in ``site_dir``."""
-    from playwright.sync_api import sync_playwright
+def first_search(site_dir: Path, queries: Sequence[str], browser=None) -> SearchProbe:
+    """The cost of a first search for each of ``queries`` on the built site in ``site_dir``.
 
+    ``browser``: a Playwright Chromium already running (the test suite's); else one is launched.
+    """
     if not queries:
         raise ValueError("give at least one query")
+    if browser is not None:
+        return _probe(browser, site_dir, queries)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return _probe(launched, site_dir, queries)
+        finally:
+            launched.close()
+
+
+def _probe(browser, site_dir: Path, queries: Sequence[str]) -> SearchProbe:
     results: list[QueryProbe] = []
     load_files: list[tuple[str, int]] = []
-    with serving(site_dir) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serving(site_dir) as url:
+        page = context = None
         try:
-            page = None
             for i, query in enumerate(queries):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 finished: list = []
-                context.on("requestfinished", lambda request: finished.append(request))
+                context.on("requestfinished", lambda request, sink=finished: sink.append(request))
                 page = context.new_page()
                 _open_search_ready(page, url)
                 page.wait_for_load_state("networkidle")
@@ -171,7 +184,8 @@ def first_search(site_dir: Path, queries: Sequence[str]) -> SearchProbe:
                 _clear(page)
                 probe.warm_ms, _ = _type_query(page, probe.query)
         finally:
-            browser.close()
+            if context is not None:
+                context.close()
     return SearchProbe(sum(size for _, size in load_files), load_files, results)
 
 

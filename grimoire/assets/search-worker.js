@@ -46,6 +46,13 @@ function escapeHtml(text) {
     .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
+// A matched word marked without the punctuation around it: "(<mark>MoE</mark>)", "<mark>wall</mark>,".
+function markWord(word) {
+  var parts = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u.exec(word);
+  if (!parts || !parts[2]) return "<mark>" + escapeHtml(word) + "</mark>";
+  return escapeHtml(parts[1]) + "<mark>" + escapeHtml(parts[2]) + "</mark>" + escapeHtml(parts[3]);
+}
+
 // The words of the page text from `start` to `end` around its matches, the matched ones marked.
 function excerpt(words, start, end, marked) {
   var first = end;
@@ -55,7 +62,7 @@ function excerpt(words, start, end, marked) {
   var out = [];
   for (var i = from; i < to; i++) {
     if (!words[i]) continue;
-    out.push(marked.has(i) ? "<mark>" + escapeHtml(words[i]) + "</mark>" : escapeHtml(words[i]));
+    out.push(marked.has(i) ? markWord(words[i]) : escapeHtml(words[i]));
   }
   return out.length ? "<p>" + out.join(" ") + "</p>" : "";
 }
