@@ -2,15 +2,18 @@
 
 Pagefind (npm package ``pagefind``, pinned in ``package-lock.json`` and
 installed by ``npm ci``) reads the site's HTML and writes ``pagefind/``: its
-browser script, its WebAssembly and the index in small fragments. It runs
-through its package's own launcher (``lib/runner/bin.cjs``), which picks the
-platform binary npm installed; nothing is downloaded at build time.
+browser script, its WebAssembly and the index in small fragments. Its binary
+comes in the optional dependency npm installed for this platform
+(``@pagefind/linux-x64``, ...); it is run directly, not through the package's
+Node launcher, so that stopping it (time limit, a newer ``mkdocs serve``
+build, the build's end) stops the indexer itself, and on Linux it dies with
+the build (``PR_SET_PDEATHSIG``, as the workers do). Nothing is downloaded.
 
 What is indexed: each page's article (``page_markup`` marks it), less what no
 query should find or show in an excerpt, left out with ``EXCLUDED``.
 
-A missing Node or Pagefind, a run that fails or outlives its time limit, each
-is one ``Problem`` with what to do; the build reports it with the others.
+A missing Pagefind, a run that fails or outlives its time limit, each is one
+``Problem`` with what to do; the build reports it with the others.
 ``BackgroundIndex`` runs the same command without blocking, for ``mkdocs
 serve``: a reloaded page shows at once, its search catches up a moment later.
 """
@@ -18,15 +21,20 @@ serve``: a reloaded page shows at once, its search catches up a moment later.
 from __future__ import annotations
 
 import os
-import shutil
+import platform
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..workers.lifeline import set_parent_death_signal
 from ..problems import Problem
 
-RUNNER = Path("lib") / "runner" / "bin.cjs"  # inside the pagefind package
+# npm's names for this platform, as Pagefind's own launcher (lib/resolveBinary.js) spells them.
+_PLATFORMS = {"linux": "linux", "darwin": "darwin", "win32": "windows", "freebsd": "freebsd"}
+_ARCHITECTURES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+_EXECUTABLES = ("pagefind_extended", "pagefind")
 OUTPUT_DIR = "pagefind"
 DEFAULT_TIMEOUT = 300.0  # seconds; GRIMOIRE_SEARCH_TIMEOUT overrides it
 # Never the answer to a query, never in an excerpt:
@@ -57,27 +65,45 @@ def search_timeout() -> float:
     return seconds if seconds > 0 else DEFAULT_TIMEOUT
 
 
+def pagefind_binary(package: Path) -> Path | None:
+    """The Pagefind executable npm installed beside ``package`` (node_modules/pagefind) for this platform."""
+    system = _PLATFORMS.get(sys.platform.rstrip("0123456789"))
+    arch = _ARCHITECTURES.get(platform.machine().lower())
+    if system is None or arch is None:
+        return None
+    folder = package.parent / "@pagefind" / f"{system}-{arch}" / "bin"
+    suffix = ".exe" if system == "windows" else ""
+    return next((folder / (name + suffix) for name in _EXECUTABLES if (folder / (name + suffix)).is_file()), None)
+
+
 def pagefind_command(package: Path, site_dir: Path) -> tuple[list[str] | None, Problem | None]:
-    """The command indexing ``site_dir`` with the Pagefind package in ``package``, or why there is none."""
-    runner = package / RUNNER
-    if not runner.is_file():
-        return None, Problem("package.json", None, f"Pagefind is not installed ({runner} is missing), "
+    """The command indexing ``site_dir`` with the Pagefind of ``package``, or why there is none."""
+    if not (package / "package.json").is_file():
+        return None, Problem("package.json", None, f"Pagefind is not installed ({package} is missing), "
                              "so the site has no search index", hint=_PACKAGE_HINT)
-    node = shutil.which("node")
-    if node is None:
-        return None, Problem("package.json", None, "`node` is not on PATH, so Pagefind cannot index the site",
-                             hint="install Node.js (see README.md), then run `make install`")
-    command = [node, str(runner), "--site", str(site_dir), "--output-subdir", OUTPUT_DIR, "--silent"]
+    binary = pagefind_binary(package)
+    if binary is None:
+        return None, Problem("package.json", None, f"Pagefind has no binary for this platform ({sys.platform}, "
+                             f"{platform.machine()}) under {package.parent / '@pagefind'}, so the site has no "
+                             "search index", hint=_PACKAGE_HINT + "; npm skips it with --no-optional")
+    command = [str(binary), "--site", str(site_dir), "--output-subdir", OUTPUT_DIR, "--silent"]
     for selector in EXCLUDED:
         command += ["--exclude-selectors", selector]
     return command, None
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    linux = sys.platform.startswith("linux")
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, encoding="utf-8", errors="replace",
+                            preexec_fn=set_parent_death_signal if linux else None)
 
 
 def run_failure(site_dir: Path, returncode: int, output: str) -> Problem:
     """The problem of an indexing run that exited with ``returncode``, with the end of what it printed."""
     tail = "\n".join(output.strip().splitlines()[-_TAIL_LINES:])
     return Problem(str(site_dir), None, f"Pagefind failed to index the built site (exit status {returncode})",
-                   detail=tail, hint=f"read Pagefind's message above; if it names a missing binary, {_PACKAGE_HINT}")
+                   detail=tail, hint="read Pagefind's message above; the site's HTML may be unreadable, or the disk full")
 
 
 def timeout_problem(site_dir: Path, seconds: float) -> Problem:
@@ -92,14 +118,13 @@ def index_site(package: Path, site_dir: Path, timeout: float | None = None) -> l
     if command is None:
         return [missing] if missing else []
     seconds = search_timeout() if timeout is None else timeout
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               encoding="utf-8", errors="replace", start_new_session=True)
+    process = _start(command)
     try:
         output, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         _stop(process)
         return [timeout_problem(site_dir, seconds)]
-    except BaseException:  # Ctrl-C: the indexer must not outlive the build
+    except BaseException:  # Ctrl-C, SIGTERM: the indexer must not outlive the build
         _stop(process)
         raise
     return [] if process.returncode == 0 else [run_failure(site_dir, process.returncode, output)]
@@ -131,8 +156,7 @@ class BackgroundIndex:
             self.report([missing] if missing else [])
             return
         seconds = search_timeout() if timeout is None else timeout
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                   encoding="utf-8", errors="replace", start_new_session=True)
+        process = _start(command)
         with self._lock:
             self._process = process
         self._thread = threading.Thread(target=self._wait, args=(process, site_dir, seconds), daemon=True,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from grimoire.layout import ProjectLayout, REPOSITORY_ROOT
-from grimoire.search.pagefind_run import BackgroundIndex, index_site, pagefind_command
+from grimoire.search.pagefind_run import BackgroundIndex, index_site, pagefind_binary, pagefind_command
 from tests.support.pagefind_index import indexed_pages
 
 PAGEFIND = ProjectLayout.for_config_dir(REPOSITORY_ROOT).pagefind_dir
@@ -31,11 +30,17 @@ def site(tmp_path: Path) -> Path:
 
 
 def fake_pagefind(tmp_path: Path, script: str) -> Path:
-    """A package directory whose runner is ``script`` (Node code)."""
-    runner = tmp_path / "fake" / "lib" / "runner" / "bin.cjs"
-    runner.parent.mkdir(parents=True)
-    runner.write_text(script, "utf-8")
-    return tmp_path / "fake"
+    """A pagefind package whose platform binary is the shell ``script``."""
+    modules = tmp_path / "fake" / "node_modules"
+    (modules / "pagefind").mkdir(parents=True)
+    (modules / "pagefind" / "package.json").write_text("{}", "utf-8")
+    real = pagefind_binary(PAGEFIND)
+    assert real is not None
+    binary = modules / "@pagefind" / real.parent.parent.name / "bin" / real.name
+    binary.parent.mkdir(parents=True)
+    binary.write_text("#!/bin/sh\n" + script, "utf-8")
+    binary.chmod(0o755)
+    return modules / "pagefind"
 
 
 def test_the_article_is_indexed_without_chrome_marks_cards_or_glyphs(tmp_path: Path) -> None:
@@ -65,21 +70,24 @@ def test_missing_pagefind_says_to_run_make_install(tmp_path: Path) -> None:
     assert "make install" in problem.hint
 
 
-def test_missing_node_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    command, problem = pagefind_command(PAGEFIND, site(tmp_path))
-    assert command is None and problem is not None and "`node` is not on PATH" in problem.message
+def test_no_binary_for_this_platform_is_one_problem(tmp_path: Path) -> None:
+    package = tmp_path / "node_modules" / "pagefind"
+    package.mkdir(parents=True)
+    (package / "package.json").write_text("{}", "utf-8")  # installed with --no-optional: no platform package
+    command, problem = pagefind_command(package, site(tmp_path))
+    assert command is None and problem is not None and "has no binary for this platform" in problem.message
+    assert "make install" in problem.hint
 
 
 def test_a_failing_run_is_one_problem_with_its_message(tmp_path: Path) -> None:
-    fake = fake_pagefind(tmp_path, 'console.error("Error: could not read the site"); process.exit(3);\n')
+    fake = fake_pagefind(tmp_path, 'echo "Error: could not read the site" >&2; exit 3\n')
     (problem,) = index_site(fake, site(tmp_path), timeout=60)
     assert "Pagefind failed to index the built site (exit status 3)" in problem.message
     assert "could not read the site" in problem.detail and problem.hint
 
 
 def test_a_run_past_its_time_limit_is_stopped_and_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = fake_pagefind(tmp_path, "setInterval(() => {}, 1000);\n")
+    fake = fake_pagefind(tmp_path, "exec sleep 120\n")
     monkeypatch.setenv("GRIMOIRE_SEARCH_TIMEOUT", "1.5")
     (problem,) = index_site(fake, site(tmp_path))
     assert "did not finish indexing the built site within 1.5 s" in problem.message
@@ -87,7 +95,7 @@ def test_a_run_past_its_time_limit_is_stopped_and_reported(tmp_path: Path, monke
 
 
 def test_in_the_background_a_newer_run_replaces_the_older_silently(tmp_path: Path) -> None:
-    fake = fake_pagefind(tmp_path, "setTimeout(() => process.exit(5), 60000);\n")
+    fake = fake_pagefind(tmp_path, "exec sleep 60\n")
     reports = []
     background = BackgroundIndex(fake, reports.append)
     root = site(tmp_path)
@@ -100,7 +108,7 @@ def test_in_the_background_a_newer_run_replaces_the_older_silently(tmp_path: Pat
 
 def test_in_the_background_problems_are_reported_when_the_run_ends(tmp_path: Path) -> None:
     reports = []
-    background = BackgroundIndex(fake_pagefind(tmp_path, "process.exit(4);\n"), reports.append)
+    background = BackgroundIndex(fake_pagefind(tmp_path, "exit 4\n"), reports.append)
     background.start(site(tmp_path), timeout=60)
     background.wait(60)
     (problems,) = reports
