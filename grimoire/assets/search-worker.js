@@ -19,6 +19,8 @@
 
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var MAX_RESULTS = 20;      // pages whose fragments a query loads (Material shows 10, then more on scroll)
+var MAX_NAMED = 3;         // pages looked up by name (a name belongs to one page: more is a clash)
+var KEY_START = "zqn", KEY_END = "zqx";  // as page_markup.KEY_START, KEY_END
 var EXCERPT_WORDS = 30;    // Pagefind's default excerpt length
 var CONTEXT_WORDS = 6;     // words kept before the first match
 // A term's names (title, aliases) rank it first for its name or abbreviation;
@@ -126,16 +128,23 @@ function names(data) {
   }
 }
 
+// The query as the key word of a name (page_markup.name_key): only a page so named has it.
+function nameKey(query) {
+  return KEY_START + words(query).replace(/ /g, "") + KEY_END;
+}
+
 // Pagefind weighs a term's names as one field, so "Tikhonov regularization" matches the
 // names of a page with the alias "Tikhonov penalty" and the title "L2 regularization" as
-// well as those of the page so named: a page one of whose names is the query goes first,
-// with the highest score too (Enter in the search box opens the result scored highest).
-function namedFirst(pages, query) {
+// well as those of the page so named, and among thousands of pages the named one may not
+// even be in the first results: it is looked up by its key, and goes first, with the
+// highest score too (Enter in the search box opens the result scored highest).
+function namedFirst(named, pages, query) {
   var wanted = words(query);
-  var named = pages.filter(function (p) { return names(p.data).indexOf(wanted) >= 0; });
-  var top = Math.max.apply(null, [0].concat(pages.map(function (p) { return p.score; })));
+  named = named.filter(function (p) { return names(p.data).indexOf(wanted) >= 0; });
+  var top = Math.max.apply(null, [0].concat(pages.concat(named).map(function (p) { return p.score; })));
   named.forEach(function (p) { p.score += top; });
-  return named.concat(pages.filter(function (p) { return named.indexOf(p) < 0; }));
+  var ids = named.map(function (p) { return p.id; });
+  return named.concat(pages.filter(function (p) { return ids.indexOf(p.id) < 0; }));
 }
 
 function queryTerms(query) {
@@ -147,14 +156,17 @@ function queryTerms(query) {
 function search(query, id) {
   if (!query.trim()) return Promise.resolve({ items: [] });
   return loadPagefind().then(function (pf) {
-    return pf.search(query);
+    return Promise.all([pf.search(query), pf.search(nameKey(query))]);
   }).then(function (found) {
-    if (id !== latest || !found) return null;  // a newer query is on its way
-    var results = found.results.slice(0, MAX_RESULTS);
-    return Promise.all(results.map(function (r) { return r.data(); })).then(function (fragments) {
+    if (id !== latest || !found[0] || !found[1]) return null;  // a newer query is on its way
+    var named = found[1].results.slice(0, MAX_NAMED);
+    var results = found[0].results.slice(0, MAX_RESULTS);
+    return Promise.all(named.concat(results).map(function (r) {
+      return r.data().then(function (data) { return { id: r.id, data: data, score: r.score }; });
+    })).then(function (pages) {
       var terms = queryTerms(query);
-      var pages = fragments.map(function (data, i) { return { data: data, score: results[i].score }; });
-      return { items: namedFirst(pages, query).map(function (p) { return group(p.data, p.score, terms); }) };
+      var ranked = namedFirst(pages.slice(0, named.length), pages.slice(named.length), query).slice(0, MAX_RESULTS);
+      return { items: ranked.map(function (p) { return group(p.data, p.score, terms); }) };
     });
   });
 }

@@ -7,7 +7,11 @@ footer and every page without an article (Material's 404). A term's names
 ``glossary.search_aliases``) go in a ``<meta>`` element of the head as
 Pagefind metadata, a JSON list: metadata is searched and boosted by its
 field weight, is never part of a result's excerpt, and a ``<meta>`` element
-is neither shown nor read out. Values are HTML-escaped: front matter is text, never markup.
+is neither shown nor read out. Each name also goes in as one key word
+(``name_key``): Pagefind weighs a field as a whole, so at thousands of pages
+the page named "Tikhonov regularization" can rank below many whose names
+merely hold both words; the worker looks the query's key up too, which
+finds the page of that exact name whatever its rank. Values are HTML-escaped: front matter is text, never markup.
 
 Material's main script starts the search worker named by ``search`` in the
 page's ``<script id="__config">``; ``point_to_worker`` names Grimoire's
@@ -20,12 +24,17 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from ..layout import SEARCH_WORKER_JS
 
 NAMES_FIELD = "names"
 TITLE_FIELD = "title"
+KEYS_FIELD = "keys"
+# A name as one word no reader types, so that searching for it finds only the pages of that exact
+# name: the end mark keeps a longer name ("KL c1") from matching as a prefix ("KL").
+KEY_START, KEY_END = "zqn", "zqx"
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"(?=[\s>])')
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
@@ -54,11 +63,21 @@ def mark_for_index(page_html: str, title: str, names: Sequence[str]) -> tuple[st
     if names:
         # A JSON list: the worker reads the names back one by one, to put a page whose name is the query first.
         tags.append(meta_tag(NAMES_FIELD, json.dumps(list(names), ensure_ascii=False)))
+        tags.append(meta_tag(KEYS_FIELD, " ".join(dict.fromkeys(name_key(name) for name in names))))
     if tags:
         marked, heads = _HEAD_END.subn(lambda m: "".join(tags) + m.group(0), marked, count=1)
         if not heads:
             return page_html, False
     return marked, True
+
+
+def name_key(name: str) -> str:
+    """``name`` as the worker looks it up: its letters and digits, lower case, between the key marks.
+
+    The worker makes the same key of the query (``nameKey`` in the worker script).
+    """
+    letters = "".join(ch for ch in name.lower() if unicodedata.category(ch)[0] in "LN")
+    return f"{KEY_START}{letters}{KEY_END}"
 
 
 def point_to_worker(page_html: str) -> tuple[str, bool]:

@@ -6,7 +6,7 @@ import html
 import json
 from pathlib import Path
 
-from grimoire.search.page_markup import mark_for_index, point_to_worker
+from grimoire.search.page_markup import mark_for_index, name_key, point_to_worker
 from grimoire.search.stub_index import write_stub_index
 
 PAGE = """<html><head><title>t</title></head><body><header>Site</header>
@@ -25,6 +25,15 @@ def test_the_article_is_the_indexed_body_and_names_are_escaped_metadata() -> Non
     assert title + "<meta data-pagefind-meta=" in marked and marked.index(title) < marked.index("</head>")
     value = marked.split('data-pagefind-meta="names[content]" content="')[1].split('"')[0]
     assert "<" not in value and json.loads(html.unescape(value)) == names
+    keys = '<meta data-pagefind-meta="keys[content]" content="zqnkldivergencezqx zqnklzqx zqnimgsrcxonerroralert1zqx">'
+    assert keys in marked
+
+
+def test_a_names_key_is_its_letters_and_digits_between_marks() -> None:
+    assert name_key("Kullback–Leibler divergence") == "zqnkullbackleiblerdivergencezqx"
+    assert name_key("p-value") == name_key("P value") == "zqnpvaluezqx"
+    assert name_key("Bayes' theorem (2nd form)") == "zqnbayestheorem2ndformzqx"
+    assert name_key("Ökonomie") == "zqnökonomiezqx"
 
 
 def test_a_page_without_an_article_is_left_as_it_is() -> None:
