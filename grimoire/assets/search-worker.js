@@ -171,18 +171,34 @@ function search(query, id) {
   });
 }
 
+// One search at a time, and of the queries typed meanwhile only the last: Material sends one
+// per key, and a search of a one-letter prefix, matching most pages, must not delay the
+// search of the whole word typed after it.
+var running = false;
+var pending = null;
+
+function runNext() {
+  if (running || !pending) return;
+  var job = pending;
+  pending = null;
+  running = true;
+  search(job.query, job.id).then(function (result) {
+    if (result && job.id === latest) postMessage({ type: RESULT, data: result });
+  }, function (error) {
+    console.warn("Grimoire search: " + (error && error.message ? error.message : error));
+    if (job.id === latest) postMessage({ type: RESULT, data: { items: [] } });
+  }).then(function () {
+    running = false;
+    runNext();
+  });
+}
+
 addEventListener("message", function (event) {
   var message = event.data || {};
   if (message.type === SETUP) {
     postMessage({ type: READY });
   } else if (message.type === QUERY) {
-    var id = ++latest;
-    var query = String(message.data || "");
-    search(query, id).then(function (result) {
-      if (result && id === latest) postMessage({ type: RESULT, data: result });
-    }, function (error) {
-      console.warn("Grimoire search: " + (error && error.message ? error.message : error));
-      if (id === latest) postMessage({ type: RESULT, data: { items: [] } });
-    });
+    pending = { query: String(message.data || ""), id: ++latest };
+    runNext();
   }
 });
