@@ -55,14 +55,19 @@ _TAIL_LINES = 20
 _PACKAGE_HINT = "run `make install` (npm ci installs the Pagefind pinned in package-lock.json)"
 
 
-def search_timeout() -> float:
-    """Seconds one indexing may take: ``GRIMOIRE_SEARCH_TIMEOUT`` or the default."""
-    value = os.environ.get("GRIMOIRE_SEARCH_TIMEOUT", "")
+def search_timeout() -> tuple[float, Problem | None]:
+    """Seconds one indexing may take (``GRIMOIRE_SEARCH_TIMEOUT`` or the default), and a problem if it is unusable."""
+    value = os.environ.get("GRIMOIRE_SEARCH_TIMEOUT", "").strip()
+    if not value:
+        return DEFAULT_TIMEOUT, None
     try:
-        seconds = float(value) if value else DEFAULT_TIMEOUT
+        seconds = float(value)
     except ValueError:
-        return DEFAULT_TIMEOUT
-    return seconds if seconds > 0 else DEFAULT_TIMEOUT
+        seconds = -1.0
+    if seconds > 0 and seconds != float("inf"):
+        return seconds, None
+    return DEFAULT_TIMEOUT, Problem("GRIMOIRE_SEARCH_TIMEOUT", None, f"expected a positive number of seconds, "
+                                    f"not {value!r}; using {DEFAULT_TIMEOUT:g}", hint="e.g. GRIMOIRE_SEARCH_TIMEOUT=600")
 
 
 def pagefind_binary(package: Path) -> Path | None:
@@ -117,17 +122,19 @@ def index_site(package: Path, site_dir: Path, timeout: float | None = None) -> l
     command, missing = pagefind_command(package, site_dir)
     if command is None:
         return [missing] if missing else []
-    seconds = search_timeout() if timeout is None else timeout
+    setting, unusable = search_timeout() if timeout is None else (timeout, None)
+    problems = [unusable] if unusable else []
+    seconds = setting
     process = _start(command)
     try:
         output, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         _stop(process)
-        return [timeout_problem(site_dir, seconds)]
-    except BaseException:  # Ctrl-C, SIGTERM: the indexer must not outlive the build
+        return [*problems, timeout_problem(site_dir, seconds)]
+    except BaseException:  # Ctrl-C: the indexer must not outlive the build
         _stop(process)
         raise
-    return [] if process.returncode == 0 else [run_failure(site_dir, process.returncode, output)]
+    return problems if process.returncode == 0 else [*problems, run_failure(site_dir, process.returncode, output)]
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -155,7 +162,9 @@ class BackgroundIndex:
         if command is None:
             self.report([missing] if missing else [])
             return
-        seconds = search_timeout() if timeout is None else timeout
+        seconds, unusable = search_timeout() if timeout is None else (timeout, None)
+        if unusable:
+            self.report([unusable])
         process = _start(command)
         with self._lock:
             self._process = process

@@ -119,3 +119,11 @@ def test_in_the_background_problems_are_reported_when_the_run_ends(tmp_path: Pat
     ok.start(root, timeout=120)
     ok.wait(120)
     assert good == [[]] and list(indexed_pages(root)) == ["/kl/"]
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3", "inf"])
+def test_an_unusable_time_limit_is_reported_and_the_default_used(tmp_path: Path, monkeypatch, value: str) -> None:
+    monkeypatch.setenv("GRIMOIRE_SEARCH_TIMEOUT", value)
+    (problem,) = index_site(PAGEFIND, site(tmp_path))
+    assert problem.path == "GRIMOIRE_SEARCH_TIMEOUT" and repr(value) in problem.message and "using 300" in problem.message
+    assert list(indexed_pages(tmp_path / "site")) == ["/kl/"]  # indexed all the same
