@@ -1,6 +1,6 @@
 # Grimoire: `make serve` to write, `make test` to check everything.
 # Both create the environment on first use: a Python venv in .venv from
-# requirements.lock, and KaTeX in node_modules from package-lock.json.
+# requirements.lock, and KaTeX and Pagefind in node_modules from package-lock.json.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -28,7 +28,7 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	@echo "==> Python: done"
 
 $(NODE_STAMP): package-lock.json
-	@echo "==> Node $$(node --version): installing KaTeX from package-lock.json into node_modules (npm ci)"
+	@echo "==> Node $$(node --version): installing KaTeX and Pagefind from package-lock.json into node_modules (npm ci)"
 	npm ci --no-audit --no-fund
 	@touch $@
 	@echo "==> Node: done"

@@ -205,17 +205,26 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         page.file.src_uri, "adding meta tags",
         lambda: build.open_graph(finished, page.meta, page.title or "", page.canonical_url, page.is_homepage), output,
     )
+    tagged = output
+    output = build.guarded(page.file.src_uri, "marking the page for search",
+                           lambda: build.search_markup(tagged, page.file.src_uri, page.title or "", page.meta), output)
     _report(build)
     return output
 
 
-# After Material's search plugin has written the index (priority 0).
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    # Material's 404 page has the search box too: it starts the same worker.
+    return _current().search_worker(output_content) if template_name.endswith(".html") else output_content
+
+
+# After Material's search plugin has written its index (priority 0), which finish_search cuts to a stub.
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
-    build.glossary.add_search_names(Path(config.site_dir))
     build.finish_jobs()
     build.remember_rendered()
+    # Under `mkdocs serve` the index is made in the background: the reloaded page does not wait for it.
+    build.finish_search(Path(config.site_dir), _report_later if _command == "serve" else None)
     if build.checks.stats.checks:
         log.info(f"Grimoire: {build.checks.summary()}")
     if build.figures.stats.figures:
@@ -246,6 +255,12 @@ def _report(build: SiteBuild) -> None:
         log.warning(problem.format())
     if fresh and build.fail_fast:
         raise PluginError("Grimoire: stopping at the first problem (GRIMOIRE_FAIL_FAST is set).")
+
+
+def _report_later(problems) -> None:
+    """Problems of a background step (search indexing under `mkdocs serve`), logged when it ends."""
+    for problem in problems:
+        log.warning(problem.format())
 
 
 def _current() -> SiteBuild:

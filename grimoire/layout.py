@@ -19,6 +19,8 @@ REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 KATEX_ASSET_DIR = "assets/katex"
 SITE_CSS = "assets/grimoire.css"
 SITE_JS = "assets/term-cards.js"
+# Answers Material's search UI from Pagefind (see grimoire.search); no page loads it, Material's main script starts it.
+SEARCH_WORKER_JS = "assets/search-worker.js"
 # KaTeX's own copy-tex: copying a selection with typeset math copies its TeX (read from the MathML annotation).
 COPY_TEX_JS = f"{KATEX_ASSET_DIR}/contrib/copy-tex.min.js"
 
@@ -32,6 +34,8 @@ class ProjectLayout:
     cache_dir: Path
     macros_path: Path | None
     math_mode: MathMode = "server"
+    # The search indexer, from this repository's node_modules as KaTeX is (installed by ``npm ci``).
+    pagefind_dir: Path = REPOSITORY_ROOT / "node_modules" / "pagefind"
 
     @classmethod
     def for_config_dir(cls, root: Path) -> ProjectLayout:
@@ -95,6 +99,7 @@ def katex_assets(katex_dir: Path, math_mode: MathMode = "server") -> list[tuple[
 
 
 def site_assets() -> list[tuple[Path, str]]:
-    """(source file, site path) of Grimoire's own stylesheet and script."""
+    """(source file, site path) of Grimoire's own stylesheet, script and search worker."""
     assets = Path(__file__).with_name("assets")
-    return [(assets / "grimoire.css", SITE_CSS), (assets / "term-cards.js", SITE_JS)]
+    return [(assets / "grimoire.css", SITE_CSS), (assets / "term-cards.js", SITE_JS),
+            (assets / "search-worker.js", SEARCH_WORKER_JS)]

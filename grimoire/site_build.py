@@ -66,6 +66,10 @@ from .template_cache import MemoryBytecodeCache
 from .page_safety import defuse_markdown, refuse_script_urls
 from .page_source import MAX_PAGE_BYTES, read_source, readable_notebooks
 from .problems import Problem, ProblemLog, run_guarded
+from .search.page_markup import mark_for_index, point_to_worker
+from .search.pagefind_run import BackgroundIndex, index_site
+from .search.stub_index import write_stub_index
+from .glossary.search_aliases import name_words
 from .source_pages import source_href, source_pages
 from .workers.pool import SharedPool
 
@@ -115,6 +119,7 @@ class SiteBuild:
         self._content: frozenset[str] = frozenset()
         self._unreadable: set[Path] = set()  # notebooks whose formulas cannot be checked, reported once
         self._generated: dict[str, str] = {}  # site path -> text of the pages and scripts the build makes
+        self._background: BackgroundIndex | None = None  # mkdocs serve: this build's indexing, stopped by close()
 
     def source(self, path: Path) -> str:
         """A source file's text, read once per build (several stages read every page)."""
@@ -481,6 +486,48 @@ class SiteBuild:
                     "related": list(m.related)}
         return theme_meta(meta)
 
+    def search_markup(self, output: str, src_path: str, title: str, meta: Mapping[str, object]) -> str:
+        """The final page marked for the search indexer and wired to Grimoire's search worker (``search``).
+
+        A page whose front matter says ``search: {exclude: true}`` (Material's
+        switch: the snippet source pages, formula coverage) is not indexed.
+        """
+        term = self.glossary.glossary.registry.by_src_uri.get(src_path)
+        names = name_words([term.meta.title, *term.meta.aliases]) if term is not None else []
+        search = meta.get("search")
+        indexed = True
+        if not (isinstance(search, Mapping) and search.get("exclude") is True):
+            output, indexed = mark_for_index(output, term.meta.title if term is not None else title, names)
+        output, wired = point_to_worker(output)
+        if not (indexed and wired):
+            missing = " and ".join(what for what, ok in (("Material's <article>", indexed),
+                                                         ("Material's search worker in __config", wired)) if not ok)
+            self.problems.add(Problem(src_path, None, f"the page cannot be searched: its HTML has no {missing}",
+                                      hint="a theme override may have changed Material's base.html; "
+                                           "keep its <article class=\"md-content__inner md-typeset\"> and __config"))
+        return output
+
+    def search_worker(self, output: str) -> str:
+        """A theme page (404.html) wired to Grimoire's search worker; it is not indexed."""
+        return point_to_worker(output)[0]
+
+    def finish_search(self, site_dir: Path, report: Callable[[list[Problem]], None] | None = None) -> None:
+        """After Material wrote its index: cut it to a stub, then index the site with Pagefind.
+
+        With ``report`` (``mkdocs serve``) indexing runs in the background and
+        its problems go to ``report``; a newer build stops it. Else the build
+        waits for it and its problems are the build's.
+        """
+        for problem in write_stub_index(site_dir):
+            self.problems.add(problem)
+        if report is None:
+            for problem in index_site(self.layout.pagefind_dir, site_dir):
+                self.problems.add(problem)
+            return
+        if self._background is None:
+            self._background = BackgroundIndex(self.layout.pagefind_dir, report)
+        self._background.start(site_dir)
+
     def open_graph(self, output: str, meta: Mapping[str, object], title: str, url: str | None, home: bool) -> str:
         """The page with Open Graph tags from its (escaped) title and summary (see ``open_graph``)."""
         return with_open_graph(output, meta, title, url, home)
@@ -502,6 +549,8 @@ class SiteBuild:
         return fresh
 
     def close(self) -> None:
+        if self._background is not None:  # a newer build starts, or the session ends: its index would be stale
+            self._background.stop()
         self.pool.close(kill=True)
         self.renderer.close()
 

@@ -80,15 +80,18 @@ def test_rebuild_gives_identical_bytes(built: BuildResult, project_root: Path, t
 
 
 def test_search_index_holds_no_formula_noise(built: BuildResult) -> None:
-    import json
+    from tests.support.pagefind_index import indexed_pages
 
-    docs = json.loads((built.site_dir / "search/search_index.json").read_text("utf-8"))["docs"]
-    assert len(docs) > 20
-    # An inline formula is indexed as its TeX, in <code>, so its sentence reads whole; nothing else of it.
-    prose = [re.sub(r"<code>[^<]*</code>", "", d["text"]) for d in docs]
-    noisy = [d["location"] for d, text in zip(docs, prose) if re.search(r"grimoire-math|katex|\\[a-zA-Z]+\{|\$\$", text)]
+    pages = indexed_pages(built.site_dir)
+    assert len(pages) > 20
+    # A formula is indexed as its TeX, so its sentence reads whole; neither its glyphs nor its MathML.
+    attention = pages["/derivations/attention-scaling/"]["content"]
+    assert "the factor 1/\\sqrt{d} comes from" in attention
+    noisy = [url for url, page in pages.items() if re.search(r"grimoire-math|katex|\$\$|¶|\u200b", page["content"])]
     assert not noisy, noisy
-    assert any("<code>\\sqrt{d}</code>" in d["text"] for d in docs)
+    # Pages Material's search left out stay out: snippet source and formula coverage.
+    assert not [url for url in pages if url.startswith(("/snippets/", "/formulas/"))]
+    assert "/glossary/softmax-temperature/" in pages  # notebooks are pages like any other
 
 
 def test_no_formula_placeholder_is_left(built: BuildResult) -> None:

@@ -1,8 +1,8 @@
-"""One build's glossary work, driven by ``SiteBuild``: links, backlinks, cards, index, search.
+"""One build's glossary work, driven by ``SiteBuild``: links, backlinks, cards, index.
 
 Order within a build: ``load`` (all sources, before any page renders), then
-per page ``link`` (Markdown) and ``cards`` (final HTML), then
-``add_search_names`` once the search index is written.
+per page ``link`` (Markdown) and ``cards`` (final HTML). A term's names reach
+the search through ``search.page_markup``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from .index_page import INDEX_SRC_URI, SECTION_INDEXES, index_markdown, section_
 from .model import Glossary, load_glossary
 from .references import link_for, link_terms
 from .registry import Term, TermRegistry
-from .search_aliases import add_names
 
 RELATED_HEADING = "## Related { #related }"
 USED_IN_HEADING = "## Used in { #used-in }"
@@ -86,17 +85,6 @@ class GlossaryBuild:
         """The hidden card templates for the terms this page links to."""
         terms = self._linked.get(src_uri, [])
         return cards_block([card_template(t, self._formula(t)) for t in terms])
-
-    def add_search_names(self, site_dir: Path) -> None:
-        index = site_dir / "search" / "search_index.json"
-        if not index.is_file():
-            return
-        by_url = {
-            self.urls[t.src_uri]: [t.meta.title, *t.meta.aliases]
-            for t in self.glossary.registry.terms
-            if t.src_uri in self.urls
-        }
-        add_names(index, by_url)
 
     def _formula(self, term: Term) -> str | None:
         """The term's defining formula, typeset (cached); None when it has none or it fails."""

@@ -24,14 +24,14 @@ _PR_SET_PDEATHSIG = 1
 
 def die_with_parent() -> None:
     parent = os.getppid()
-    if sys.platform.startswith("linux") and _set_parent_death_signal():
+    if sys.platform.startswith("linux") and set_parent_death_signal():
         if os.getppid() != parent:  # the parent ended before the request took effect
             os._exit(1)
         return
     threading.Thread(target=_watch, args=(parent,), name="grimoire-lifeline", daemon=True).start()
 
 
-def _set_parent_death_signal() -> bool:
+def set_parent_death_signal() -> bool:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0

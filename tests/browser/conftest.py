@@ -14,6 +14,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,15 +41,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(real_site) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(real_site.site_dir))
+@contextmanager
+def serving(site_dir: Path) -> Iterator[str]:
+    """The URL of ``site_dir`` served on 127.0.0.1 (an ephemeral port) while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site) -> Iterator[str]:
+    with serving(real_site.site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

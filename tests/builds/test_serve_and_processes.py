@@ -77,6 +77,10 @@ def test_serve_turns_a_failing_mark_red_and_green_again_without_restarting(proje
         green = _wait_for(lambda: (html := _get(url)) and "grimoire-check--passed" in html and html, 90,
                           "the rebuild after the fix")
         assert "grimoire-check--failed" not in green
+        # Search is indexed after each build, in the background: the index follows shortly.
+        assert '"search": "../../assets/search-worker.js"' in green
+        entry = _wait_for(lambda: _get(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"), 60, "the search index")
+        assert '"page_count":' in entry
         assert server.poll() is None  # still serving
     finally:
         server.terminate()

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from grimoire.glossary.index_page import index_markdown
 from grimoire.glossary.model import first_display_formula, load_glossary
-from grimoire.glossary.search_aliases import add_names
 
 
 def write(root: Path, rel: str, text: str) -> str:
@@ -91,17 +90,6 @@ def test_index_lists_terms_and_aliases_under_their_letters(tmp_path: Path) -> No
     assert k == ["- KL → [KL divergence](kl-divergence.md)", "- [KL divergence](kl-divergence.md) — About KL divergence."]
     assert md.split("## R\n\n")[1].strip() == "- relative entropy → [KL divergence](kl-divergence.md)"
     assert "Derived" not in md
-
-
-def test_aliases_are_added_to_page_entries_only(tmp_path: Path) -> None:
-    index = tmp_path / "search_index.json"
-    index.write_text(json.dumps({"config": {}, "docs": [
-        {"location": "glossary/kl/", "title": "KL divergence", "text": "t"},
-        {"location": "glossary/kl/#definition", "title": "Definition", "text": "t"},
-    ]}))
-    assert add_names(index, {"glossary/kl/": ["KL", "relative entropy"]}) == 1
-    docs = json.loads(index.read_text())["docs"]
-    assert docs[0]["names"] == "KL relative entropy" and "names" not in docs[1]
 
 
 def test_names_of_one_letter_and_a_word_are_also_indexed_joined() -> None:

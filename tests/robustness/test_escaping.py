@@ -12,6 +12,7 @@ import json
 from html.parser import HTMLParser
 
 from grimoire.page_safety import refuse_script_urls
+from tests.support.pagefind_index import indexed_pages
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -79,10 +80,11 @@ def test_no_payload_from_front_matter_reaches_the_site_unescaped(hostile_site) -
                 assert payload not in text, (path, payload)
         if path.suffix == ".html":
             assert dangerous_attributes(text) == [], path
-    index = json.loads((result.site_dir / "search" / "search_index.json").read_text("utf-8"))
-    names = [d["names"] for d in index["docs"] if "names" in d]  # a term's title and aliases
-    assert any("alias 1 &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in n for n in names)
-    assert any("Term 1 &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in n for n in names)
+    # A term's title and aliases: escaped in the page's search metadata, plain data in the index (the worker escapes).
+    page1 = result.page("glossary/term-1/index.html")
+    assert '<meta data-pagefind-meta="names[content]" content="[&quot;Term 1 \\&quot;&gt;&lt;img src=x' in page1
+    names = [json.loads(p["meta"]["names"]) for p in indexed_pages(result.site_dir).values() if "names" in p["meta"]]
+    assert ["Term 1 \"><img src=x onerror=alert(2)>", "alias 1 \"><img src=x onerror=alert(2)>"] in names
     home = result.page("index.html")
     assert '<p class="grimoire-card__title">Term 0 &lt;script&gt;alert(1)&lt;/script&gt;</p>' in home
 
