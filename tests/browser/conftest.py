@@ -8,17 +8,14 @@ used. Screenshots go to test-artifacts/screenshots/ (not committed).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from benchmarks.search_probe import serving  # one way to serve a built site on 127.0.0.1
 from grimoire.layout import REPOSITORY_ROOT
 
 CHROMIUM = os.environ.get("GRIMOIRE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,25 +31,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """The URL of ``site_dir`` served on 127.0.0.1 (an ephemeral port) while the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,11 @@ tests take their own screenshots; this only records a tour for people to look at
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _QuietHandler
+from benchmarks.search_probe import serving
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 PAGES = {
     "home": "",
@@ -33,13 +31,9 @@ SEARCHES = {"search-cross-entropy": "cross-entropy", "search-log-loss": "log los
 def tour(site_dir: Path, label: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     saved = []
-    with sync_playwright() as p:
+    with serving(site_dir) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for width_name, (width, height) in WIDTHS.items():
             context = browser.new_context(viewport={"width": width, "height": height})
@@ -61,7 +55,6 @@ def tour(site_dir: Path, label: str) -> list[Path]:
                 saved.append(out)
             context.close()
         browser.close()
-    server.shutdown()
     return saved
 
 

@@ -42,6 +42,15 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def _tagged(tag: str) -> list[int]:
     """Pids of live processes whose environment holds ``GRIMOIRE_TEST_TAG=tag``."""
     found = []
@@ -83,12 +92,7 @@ def test_serve_turns_a_failing_mark_red_and_green_again_without_restarting(proje
         assert '"page_count":' in entry
         assert server.poll() is None  # still serving
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
         log.close()
 
 
@@ -198,10 +202,5 @@ def test_serve_dirty_renders_again_exactly_the_pages_whose_inputs_changed(projec
         assert {"glossary/cubes.md", "glossary/squares.md", "index.md"} <= set(rendered)
         assert server.poll() is None
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
         log.close()
