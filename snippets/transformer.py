@@ -171,6 +171,20 @@ def block_parameters(D: int, D_ff: int | None = None, biases: bool = True, layer
     return total + (layer_norm_parameters(D) if layer_norms else 0)
 
 
+def decoder_parameters(layers: int, D: int, vocabulary: int, context: int, D_ff: int | None = None) -> int:
+    """A GPT-2-style decoder: ``layers`` blocks, token and learned position embeddings, a final layer norm.
+
+    The output layer reuses the token embedding (tied weights), so it adds nothing.
+    GPT-2 small (12 layers, D = 768, 50,257 tokens, context 1,024):
+
+    >>> decoder_parameters(12, 768, 50257, 1024)
+    124439808
+    """
+    embeddings = vocabulary * D + context * D
+    final_norm = 2 * D
+    return layers * block_parameters(D, D_ff) + embeddings + final_norm
+
+
 def init_block_shapes(D: int, n_heads: int, D_ff: int | None = None) -> dict[str, tuple[int, ...]]:
     """The shapes of ``init_block``'s arrays, without drawing them (so ``D = 12288`` costs nothing)."""
     D_ff = 4 * D if D_ff is None else D_ff
