@@ -100,6 +100,11 @@ def self_attention(H: ArrayLike, params: dict[str, NDArray[np.float64]], n_heads
     return multi_head_attention(q, k, v, eye, eye, eye, params["W_o"], mask) + params["b_o"]
 
 
+def block_ffn(H: ArrayLike, params: dict[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+    """The block's feed-forward sublayer with its weights ``W_1, b_1, W_2, b_2`` from ``params``."""
+    return feed_forward(H, params["W_1"], params["b_1"], params["W_2"], params["b_2"])
+
+
 def transformer_block(H: ArrayLike, params: dict[str, NDArray[np.float64]], n_heads: int,
                       mask: ArrayLike | None = None, pre_norm: bool = False) -> NDArray[np.float64]:
     """One block: attention and FFN sublayers, each with a residual connection and a layer norm.
@@ -112,6 +117,13 @@ def transformer_block(H: ArrayLike, params: dict[str, NDArray[np.float64]], n_he
     >>> transformer_block(H, init_block(8, 2), 2).shape
     (3, 8)
     """
+    return transformer_block_steps(H, params, n_heads, mask, pre_norm)[1]
+
+
+def transformer_block_steps(H: ArrayLike, params: dict[str, NDArray[np.float64]], n_heads: int,
+                            mask: ArrayLike | None = None, pre_norm: bool = False
+                            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``(H', H'')``: the block's output after its attention sublayer and after its FFN sublayer."""
     p = params
     h = np.asarray(H, dtype=np.float64)
 
@@ -122,13 +134,26 @@ def transformer_block(H: ArrayLike, params: dict[str, NDArray[np.float64]], n_he
         return layer_norm(x, p["gamma_2"], p["beta_2"])
 
     def ffn(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return feed_forward(x, p["W_1"], p["b_1"], p["W_2"], p["b_2"])
+        return block_ffn(x, p)
 
     if pre_norm:
         h1 = h + self_attention(ln1(h), p, n_heads, mask)
-        return h1 + ffn(ln2(h1))
+        return h1, h1 + ffn(ln2(h1))
     h1 = ln1(h + self_attention(h, p, n_heads, mask))
-    return ln2(h1 + ffn(h1))
+    return h1, ln2(h1 + ffn(h1))
+
+
+def seeded_sublayers(H: ArrayLike, n_heads: int, seed: int = 0, pre_norm: bool = False
+                     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """For the block ``init_block(D, n_heads, rng=seed)``: ``(MHA(H), FFN(H), H', H'')``.
+
+    Everything is an array, so a formula check can name one random block by
+    its seed and compare the block's steps with its sublayers.
+    """
+    h = np.asarray(H, dtype=np.float64)
+    params = init_block(h.shape[-1], n_heads, rng=seed)
+    h1, h2 = transformer_block_steps(h, params, n_heads, pre_norm=pre_norm)
+    return self_attention(h, params, n_heads), block_ffn(h, params), h1, h2
 
 
 # --- Counting parameters and multiply-accumulates -----------------------------------
