@@ -43,16 +43,23 @@ def rotation(angle: ArrayLike) -> NDArray[np.float64]:
 
 
 def rope(x: ArrayLike, position: ArrayLike, base: float = 10000.0,
-         theta: ArrayLike | None = None) -> NDArray[np.float64]:
+         theta: ArrayLike | None = None, axis: int = -1) -> NDArray[np.float64]:
     """Rotate every pair ``(x_{2k-1}, x_{2k})`` of ``x`` by ``position * theta_k``.
 
     ``theta`` overrides the frequencies (any values work for the relative
     property; ``rope_frequencies(d, base)`` by default). ``position`` is a
-    number or an array that broadcasts against ``x[..., 0]``.
+    number or an array that broadcasts against ``x[..., 0]``. The features
+    lie along ``axis`` (``axis=0`` for a column vector).
 
     >>> rope([1.0, 0.0, 1.0, 0.0], 1, theta=[np.pi / 2, np.pi]).round(12)
     array([ 0.,  1., -1.,  0.])
+    >>> rope([[1.0], [0.0]], 1, theta=[np.pi / 2], axis=0).round(12)
+    array([[0.],
+           [1.]])
     """
+    if axis not in (-1, np.ndim(x) - 1):
+        return np.moveaxis(rope(np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1), position, base, theta),
+                           -1, axis)
     v = np.asarray(x, dtype=np.float64)
     d = v.shape[-1]
     freqs = rope_frequencies(d, base) if theta is None else np.asarray(theta, dtype=np.float64)
