@@ -182,7 +182,10 @@ def column_parallel_matmul(X: ArrayLike, W: ArrayLike, n: int) -> NDArray[np.flo
 
 
 def row_parallel_matmul(X: ArrayLike, W: ArrayLike, n: int) -> NDArray[np.float64]:
-    """``X W`` with device ``i`` holding columns block ``i`` of ``X`` and row block ``i`` of ``W``; partial products summed (all-reduce).
+    """``X W`` from partial products: device ``i`` holds column block ``i`` of ``X`` and row block ``i`` of ``W``.
+
+    The ``n`` partial products are summed across devices (an all-reduce).
+
 
     >>> row_parallel_matmul([[1.0, 2.0]], [[1.0], [1.0]], 2)
     array([[3.]])

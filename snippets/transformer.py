@@ -40,7 +40,8 @@ def feed_forward(H: ArrayLike, W_1: ArrayLike, b_1: ArrayLike, W_2: ArrayLike, b
     >>> feed_forward([[1.0, -1.0]], [[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0], [[2.0, 0.0], [0.0, 2.0]], [0.5, 0.5])
     array([[2.5, 0.5]])
     """
-    hidden = relu(np.asarray(H, dtype=np.float64) @ np.asarray(W_1, dtype=np.float64) + np.asarray(b_1, dtype=np.float64))
+    h = np.asarray(H, dtype=np.float64)
+    hidden = relu(h @ np.asarray(W_1, dtype=np.float64) + np.asarray(b_1, dtype=np.float64))
     return hidden @ np.asarray(W_2, dtype=np.float64) + np.asarray(b_2, dtype=np.float64)
 
 
