@@ -137,6 +137,21 @@ def test_ffn_matches_a_scikit_learn_mlp_with_the_same_weights(T: int, D: int, D_
         np.testing.assert_allclose(transformer.feed_forward(H[t:t + 1], W_1, b_1, W_2, b_2)[0], got[t], atol=1e-12)
 
 
+@pytest.mark.parametrize("pre_norm", [False, True])
+def test_a_causal_block_never_lets_a_later_token_change_an_earlier_output(pre_norm: bool) -> None:
+    rng = np.random.default_rng(0)
+    params, T = transformer.init_block(16, 4), 7
+    X = rng.normal(size=(T, 16))
+    Y = X.copy()
+    Y[4:] = rng.normal(size=(3, 16))
+    out_x = transformer.transformer_block(X, params, 4, attention.causal_mask(T), pre_norm=pre_norm)
+    out_y = transformer.transformer_block(Y, params, 4, attention.causal_mask(T), pre_norm=pre_norm)
+    np.testing.assert_allclose(out_x[:4], out_y[:4], atol=1e-12)
+    assert not np.allclose(out_x[4:], out_y[4:])
+    unmasked = transformer.transformer_block(Y, params, 4, pre_norm=pre_norm)  # without the mask it leaks
+    assert not np.allclose(transformer.transformer_block(X, params, 4, pre_norm=pre_norm)[:4], unmasked[:4])
+
+
 def test_layer_norm_matches_population_standardization_of_each_row() -> None:
     H = np.random.default_rng(1).normal(size=(4, 6)) * 3 + 1
     expected = (H - H.mean(axis=1, keepdims=True)) / H.std(axis=1, keepdims=True)
