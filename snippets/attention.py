@@ -1,7 +1,10 @@
-"""Scaled dot-product attention, and why its scores are divided by sqrt(d).
+"""Scaled dot-product attention, its causal mask, multi-head attention, and why scores are divided by sqrt(d).
 
 Queries ``Q`` are ``(n, d)``, keys ``K`` are ``(m, d)``, values ``V`` are
-``(m, d_v)``; leading batch axes broadcast.
+``(m, d_v)``; leading batch axes broadcast. A mask is added to the scores
+before the softmax: ``0`` keeps a key, ``-inf`` removes it. Multi-head
+weights are stacked per head: ``W_q`` and ``W_k`` are ``(H, D, d_k)``,
+``W_v`` is ``(H, D, d_v)`` and ``W_o`` is ``(H d_v, D)``.
 """
 
 from __future__ import annotations
@@ -26,14 +29,112 @@ def attention_logits(Q: ArrayLike, K: ArrayLike, scale: bool = True) -> NDArray[
     return scores / np.sqrt(q.shape[-1]) if scale else scores
 
 
-def scaled_dot_product_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike) -> NDArray[np.float64]:
-    """``softmax(Q K^T / sqrt(d)) V``: each query's average of the values, weighted by its scores.
+def causal_mask(T: int) -> NDArray[np.float64]:
+    """The ``(T, T)`` causal mask: ``0`` where key ``j <= `` query ``i``, ``-inf`` above the diagonal.
+
+    >>> causal_mask(3)
+    array([[  0., -inf, -inf],
+           [  0.,   0., -inf],
+           [  0.,   0.,   0.]])
+    """
+    if int(T) != T or T < 1:
+        raise ValueError(f"the sequence length T must be a positive integer, got {T}")
+    return np.triu(np.full((int(T), int(T)), -np.inf), k=1)
+
+
+def attention_weights(Q: ArrayLike, K: ArrayLike, mask: ArrayLike | None = None) -> NDArray[np.float64]:
+    """The attention matrix ``A = softmax(Q K^T / sqrt(d) + M)``, shape ``(n, m)``; rows sum to 1.
+
+    ``mask`` is ``M``, broadcast against the scores (``causal_mask(T)`` for a
+    decoder). A row whose keys are all masked has no weights to give: that is
+    an error, not a silent row of NaNs.
+
+    >>> attention_weights([[0.0], [0.0]], [[1.0], [2.0]], causal_mask(2))
+    array([[1. , 0. ],
+           [0.5, 0.5]])
+    """
+    scores = attention_logits(Q, K)
+    if mask is not None:
+        scores = scores + np.asarray(mask, dtype=np.float64)
+        if np.any(np.all(np.isneginf(scores), axis=-1)):
+            raise ValueError("the mask removes every key of some query; each query needs at least one key")
+    return softmax(scores, axis=-1)
+
+
+def scaled_dot_product_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike,
+                                 mask: ArrayLike | None = None) -> NDArray[np.float64]:
+    """``softmax(Q K^T / sqrt(d) + M) V``: each query's average of the values, weighted by its scores.
 
     >>> scaled_dot_product_attention([[0.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]], [[1.0], [3.0]])
     array([[2.]])
+    >>> scaled_dot_product_attention([[0.0], [0.0]], [[1.0], [1.0]], [[1.0], [3.0]], causal_mask(2))
+    array([[1.],
+           [2.]])
     """
-    weights = softmax(attention_logits(Q, K), axis=-1)
-    return weights @ np.asarray(V, dtype=np.float64)
+    return attention_weights(Q, K, mask) @ np.asarray(V, dtype=np.float64)
+
+
+def split_heads(W: ArrayLike, H: int) -> NDArray[np.float64]:
+    """Cut a ``(D, D)`` projection into ``H`` column blocks: shape ``(H, D, D / H)``.
+
+    Head ``h`` (1-based on the pages, ``h - 1`` here) owns columns
+    ``(h - 1) D/H`` to ``h D/H``, which is how one big ``Q = X W^Q`` is split.
+
+    >>> split_heads(np.arange(8.0).reshape(2, 4), 2)[1]
+    array([[2., 3.],
+           [6., 7.]])
+    """
+    w = np.asarray(W, dtype=np.float64)
+    D, width = w.shape
+    if width % H:
+        raise ValueError(f"the width {width} is not divisible by the number of heads H = {H}")
+    return w.reshape(D, H, width // H).transpose(1, 0, 2)
+
+
+def attention_heads(Q: ArrayLike, K: ArrayLike, V: ArrayLike, W_q: ArrayLike, W_k: ArrayLike,
+                    W_v: ArrayLike, mask: ArrayLike | None = None) -> NDArray[np.float64]:
+    """Every head's output ``Attention(Q W_h^Q, K W_h^K, V W_h^V)``, stacked: shape ``(H, n, d_v)``.
+
+    >>> W = np.ones((2, 1, 1))
+    >>> attention_heads([[1.0]], [[1.0]], [[3.0]], W, W, 2 * W)
+    array([[[6.]],
+    <BLANKLINE>
+           [[6.]]])
+    """
+    q = np.asarray(Q, dtype=np.float64)[..., None, :, :] @ np.asarray(W_q, dtype=np.float64)
+    k = np.asarray(K, dtype=np.float64)[..., None, :, :] @ np.asarray(W_k, dtype=np.float64)
+    v = np.asarray(V, dtype=np.float64)[..., None, :, :] @ np.asarray(W_v, dtype=np.float64)
+    return scaled_dot_product_attention(q, k, v, mask)
+
+
+def concat_heads(heads: ArrayLike) -> NDArray[np.float64]:
+    """``Concat(head_1, ..., head_H)``: the ``(H, n, d_v)`` stack laid side by side, shape ``(n, H d_v)``.
+
+    >>> concat_heads(np.array([[[1.0, 2.0]], [[3.0, 4.0]]]))
+    array([[1., 2., 3., 4.]])
+    """
+    h = np.asarray(heads, dtype=np.float64)
+    return np.concatenate(list(np.moveaxis(h, -3, 0)), axis=-1)
+
+
+def multi_head_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike, W_q: ArrayLike, W_k: ArrayLike,
+                         W_v: ArrayLike, W_o: ArrayLike, mask: ArrayLike | None = None) -> NDArray[np.float64]:
+    """``MHA(Q, K, V) = Concat(head_1, ..., head_H) W^O``, shape ``(n, D)``.
+
+    Computed without building the concatenation: the output projection is
+    applied per head to its own ``d_v`` rows of ``W^O`` and the results are
+    summed, which is the same product written block by block.
+
+    >>> eye = np.eye(2)[None]
+    >>> multi_head_attention([[1.0, 0.0]], [[1.0, 0.0]], [[2.0, 3.0]], eye, eye, eye, np.eye(2))
+    array([[2., 3.]])
+    """
+    heads = attention_heads(Q, K, V, W_q, W_k, W_v, mask)
+    H, d_v = heads.shape[-3], heads.shape[-1]
+    w_o = np.asarray(W_o, dtype=np.float64)
+    if w_o.shape[0] != H * d_v:
+        raise ValueError(f"W_o has {w_o.shape[0]} rows; it needs H d_v = {H} x {d_v} = {H * d_v}")
+    return np.einsum("...hnv,hvD->...nD", heads, w_o.reshape(H, d_v, -1))
 
 
 def qk_variance_theory(d: int, mu: float = 0.0, sigma: float = 1.0) -> float:
@@ -146,4 +247,89 @@ def logit_variance_scaling() -> Figure:
     sat_ax.set_ylabel("largest softmax weight (64 keys)")
     sat_ax.set_ylim(0, 1)
     sat_ax.legend(fontsize=8.5)
+    return fig
+
+
+_SENTENCE = ("the", "cat", "sat", "on", "the", "mat")
+
+
+def _toy_projections(D: int = 16, seed: int = 3) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Queries and keys for the six tokens of ``_SENTENCE`` from random embeddings and projections.
+
+    The same word gets the same embedding, so both "the" rows look alike.
+    """
+    rng = np.random.default_rng(seed)
+    vocabulary = {word: rng.normal(size=D) for word in dict.fromkeys(_SENTENCE)}
+    X = np.array([vocabulary[word] for word in _SENTENCE])
+    W_q, W_k = rng.normal(scale=D**-0.5, size=(2, D, D))
+    return X @ W_q * 1.2, X @ W_k * 1.2
+
+
+def _heatmap(ax, weights: NDArray[np.float64], labels: tuple[str, ...], title: str,
+             masked: NDArray[np.bool_] | None = None) -> object:
+    from matplotlib.patches import Rectangle
+
+    image = ax.imshow(weights, cmap="Purples", vmin=0, vmax=1)
+    if masked is None:
+        masked = np.zeros(weights.shape, dtype=bool)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("key (attended to)")
+    ax.set_ylabel("query")
+    ax.set_title(title)
+    ax.grid(False)
+    for (i, j), w in np.ndenumerate(weights):
+        if masked[i, j]:  # a removed key: hatched, so it does not read as a weight that happens to be small
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, hatch="///", fill=False, linewidth=0,
+                                   edgecolor="#999999"))
+        else:
+            ax.text(j, i, f"{w:.2f}", ha="center", va="center", fontsize=9,
+                    color="white" if w > 0.55 else "#333333")
+    return image
+
+
+def attention_heatmap() -> Figure:
+    """The attention matrix ``A = softmax(Q K^T / sqrt(d))`` of a six-token sentence, one row per query."""
+    from matplotlib.figure import Figure
+
+    Q, K = _toy_projections()
+    fig = Figure(figsize=(5.0, 4.3))
+    ax = fig.subplots()
+    image = _heatmap(ax, attention_weights(Q, K), _SENTENCE, "")
+    fig.colorbar(image, ax=ax, label="attention weight", shrink=0.85)
+    return fig
+
+
+def causal_attention_heatmaps() -> Figure:
+    """The same queries and keys without and with the causal mask: masking zeroes the upper triangle."""
+    from matplotlib.figure import Figure
+
+    Q, K = _toy_projections()
+    fig = Figure(figsize=(7.6, 4.0))
+    left, right = fig.subplots(1, 2)
+    _heatmap(left, attention_weights(Q, K), _SENTENCE, "no mask (encoder)")
+    mask = causal_mask(len(_SENTENCE))
+    _heatmap(right, attention_weights(Q, K, mask), _SENTENCE, "causal mask (decoder)", np.isneginf(mask))
+    return fig
+
+
+def head_attention_maps() -> Figure:
+    """Multi-head attention: the width D = 16 is cut into H = 4 heads of d_k = 4, each with its own map."""
+    from matplotlib.figure import Figure
+
+    rng = np.random.default_rng(11)
+    D, H = 16, 4
+    vocabulary = {word: rng.normal(size=D) for word in dict.fromkeys(_SENTENCE)}
+    X = np.array([vocabulary[word] for word in _SENTENCE])
+    W_q = split_heads(rng.normal(scale=2.2 / np.sqrt(D), size=(D, D)), H)
+    W_k = split_heads(rng.normal(scale=2.2 / np.sqrt(D), size=(D, D)), H)
+    maps = attention_weights(X[None] @ W_q, X[None] @ W_k)
+    fig = Figure(figsize=(8.0, 2.9))
+    axes = fig.subplots(1, H)
+    for h, ax in enumerate(axes):
+        ax.imshow(maps[h], cmap="Purples", vmin=0, vmax=1)
+        ax.set_title(f"head {h + 1}: columns {h * D // H + 1}\u2013{(h + 1) * D // H}", fontsize=9.5)
+        ax.set_xticks(range(len(_SENTENCE)), _SENTENCE, rotation=60, ha="right", fontsize=9)
+        ax.set_yticks(range(len(_SENTENCE)), _SENTENCE if h == 0 else [], fontsize=9)
+        ax.grid(False)
     return fig
