@@ -223,15 +223,30 @@ def adam_step(
     >>> adam_step([1.0], [0.0], zeros, zeros, t=1, lr=0.01, weight_decay=2e-4)[0].round(6)
     array([0.999998])
     """
-    beta1, beta2 = betas
     ww = np.asarray(w, dtype=np.float64)
     gg = np.asarray(grad, dtype=np.float64) + 2.0 * l2 * ww
-    m_new = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * gg
-    v_new = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * gg**2
-    m_hat = m_new / (1 - beta1**t)
-    v_hat = v_new / (1 - beta2**t)
+    m_new, v_new, m_hat, v_hat = adam_moments(gg, m, v, t, betas)
     w_new = ww - lr * (m_hat / (np.sqrt(v_hat) + eps) + weight_decay * ww)
     return w_new, m_new, v_new
+
+
+def adam_moments(
+    grad: ArrayLike, m: ArrayLike, v: ArrayLike, t: int, betas: tuple[float, float] = (0.9, 0.999),
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Adam's moment estimates at step ``t >= 1``: ``(m_t, v_t, m_hat_t, v_hat_t)``.
+
+    ``m_t`` and ``v_t`` are exponential moving averages of the gradient and of
+    its square, started at zero; ``m_hat_t = m_t / (1 - beta1^t)`` and
+    ``v_hat_t = v_t / (1 - beta2^t)`` undo the pull towards that zero start.
+
+    >>> [round(float(a[0]), 12) for a in adam_moments([2.0], [0.0], [0.0], t=1)]    # first step: m_hat = g, v_hat = g^2
+    [0.2, 0.004, 2.0, 4.0]
+    """
+    beta1, beta2 = betas
+    gg = np.asarray(grad, dtype=np.float64)
+    m_new = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * gg
+    v_new = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * gg**2
+    return m_new, v_new, m_new / (1 - beta1**t), v_new / (1 - beta2**t)
 
 
 def coefficient_paths(X: ArrayLike, y: ArrayLike, penalties: ArrayLike, method: str) -> NDArray[np.float64]:
