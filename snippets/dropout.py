@@ -58,6 +58,16 @@ def dropout_classic(x: ArrayLike, p_keep: float, rng: Seed = None, training: boo
     return xx * dropout_mask(xx.shape, 1.0 - p_keep, rng)
 
 
+def test_time_weights(W: ArrayLike, p_keep: float) -> NDArray[np.float64]:
+    """The original paper's test-time rule: outgoing weights of units kept with probability
+    ``p_keep`` are multiplied by ``p_keep``, so each unit's expected contribution is unchanged.
+
+    >>> test_time_weights([[1.0, -2.0]], 0.8).tolist()
+    [[0.8, -1.6]]
+    """
+    return p_keep * np.asarray(W, dtype=np.float64)
+
+
 # --- Figures ---------------------------------------------------------------------
 # Drawn at build time for the pages that embed them as ![alt](figure:dropout.<name>);
 # each takes no arguments and returns a matplotlib Figure (see grimoire/figures).
