@@ -101,6 +101,24 @@ def gp_posterior(
     return gaussian_conditional(mean(A), mean(B), S11, k(A, B), k(B, B), y1)
 
 
+def gp_weights(
+    X1: ArrayLike, y1: ArrayLike, length_scale: float = 1.0, noise: float = 0.0, kernel: Kernel | None = None,
+    mean: MeanFunction = zero_mean,
+) -> NDArray[np.float64]:
+    """The coefficients ``alpha = (k(X1, X1) + noise I)^{-1} (y1 - m(X1))``, one per training point.
+
+    The posterior mean is ``m(x) + sum_i alpha_i k(x, x_i)``: a combination of
+    kernel functions centred on the data, as in kernel ridge regression.
+
+    >>> gp_weights([0.0], [2.0], noise=1.0).round(12).tolist()
+    [1.0]
+    """
+    k = rbf(length_scale) if kernel is None else kernel
+    A = as_points(X1)
+    factor = cho_factor(k(A, A) + noise * np.eye(A.shape[0]), lower=True)
+    return cho_solve(factor, np.asarray(y1, dtype=np.float64) - mean(A))
+
+
 # --- Figures ---------------------------------------------------------------------
 # Drawn at build time for the pages that embed them as ![alt](figure:gaussian_processes.<name>);
 # each takes no arguments and returns a matplotlib Figure (see grimoire/figures).
