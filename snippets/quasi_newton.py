@@ -7,7 +7,7 @@ Broyden's rank-one update of the Jacobian, ``J s = F(x + s) - F(x)``, and
 BFGS's rank-two update of the inverse Hessian, ``H y = s`` with ``y`` the
 change of the gradient. Newton's method is here as the reference they
 approximate. Each solver returns its iterates so that pages can plot
-convergence; line searches come from scipy.
+convergence; BFGS takes its Wolfe line search from scipy, Broyden backtracks on ||F||.
 """
 
 from __future__ import annotations
