@@ -45,17 +45,23 @@ def dropout(x: ArrayLike, p_drop: float, rng: Seed = None, training: bool = True
     return xx * r / (1.0 - p_drop)
 
 
-def dropout_classic(x: ArrayLike, p_keep: float, rng: Seed = None, training: bool = True) -> NDArray[np.float64]:
+def dropout_classic(x: ArrayLike, p_keep: float, rng: Seed = None, training: bool = True,
+                    mask: ArrayLike | None = None) -> NDArray[np.float64]:
     """The original convention: training multiplies by a Bernoulli(``p_keep``) mask, unscaled;
     test time multiplies by ``p_keep`` (equivalently, scales the outgoing weights by ``p_keep``).
 
+    ``mask`` supplies the 0/1 mask instead of drawing it.
+
     >>> dropout_classic([2.0, 4.0], 0.5, training=False).tolist()
     [1.0, 2.0]
+    >>> dropout_classic([2.0, 4.0], 0.5, mask=[0, 1]).tolist()
+    [0.0, 4.0]
     """
     xx = np.asarray(x, dtype=np.float64)
     if not training:
         return p_keep * xx
-    return xx * dropout_mask(xx.shape, 1.0 - p_keep, rng)
+    r = dropout_mask(xx.shape, 1.0 - p_keep, rng) if mask is None else np.asarray(mask, dtype=np.float64)
+    return xx * r
 
 
 def test_time_weights(W: ArrayLike, p_keep: float) -> NDArray[np.float64]:

@@ -113,6 +113,23 @@ def gradient_descent(grad: Gradient, theta0: ArrayLike, lr: float, steps: int) -
     return np.array(path)
 
 
+def gradient_flow(grad: Gradient, theta0: ArrayLike, t: float) -> NDArray[np.float64]:
+    """The gradient flow ``d theta/dt = -grad(theta)`` from ``theta0`` at time ``t >= 0``, by
+    ``scipy.integrate.solve_ivp`` (RK45, rtol 1e-10, atol 1e-12), for losses without a closed form.
+
+    >>> gradient_flow(lambda th: th, [1.0], 1.0).round(8).tolist()    # L = theta^2 / 2: exp(-t)
+    [0.36787944]
+    """
+    from scipy.integrate import solve_ivp
+
+    th = np.asarray(theta0, dtype=np.float64)
+    if t == 0:
+        return th.copy()
+    solution = solve_ivp(lambda _, x: -np.asarray(grad(x), dtype=np.float64), (0.0, float(t)), th,
+                         rtol=1e-10, atol=1e-12)
+    return solution.y[:, -1]
+
+
 def quadratic_gradient_flow(A: ArrayLike, theta0: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
     """Gradient flow ``d theta/dt = -A theta`` of ``L = theta^T A theta / 2`` (``A`` symmetric): ``expm(-A t) theta_0``.
 

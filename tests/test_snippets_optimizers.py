@@ -235,3 +235,11 @@ def test_dropout_edges() -> None:
     np.testing.assert_array_equal(dropout.dropout(x, 0.0, rng=0), x)
     with pytest.raises(ValueError, match="p_drop"):
         dropout.dropout(x, 1.0, rng=0)
+
+
+def test_dropout_masks_keep_units_with_the_keep_probability() -> None:
+    r = dropout.dropout_mask(200_000, 0.2, rng=0)
+    assert set(np.unique(r).tolist()) == {0.0, 1.0}
+    assert r.mean() == pytest.approx(0.8, abs=0.005)
+    y = np.arange(1.0, 6.0)
+    np.testing.assert_array_equal(dropout.dropout_classic(y, 0.8, mask=[1, 0, 1, 1, 0]), [1.0, 0.0, 3.0, 4.0, 0.0])
