@@ -68,6 +68,31 @@ def lasso_objective(X: ArrayLike, y: ArrayLike, w: ArrayLike, alpha: float) -> f
     return float(residual @ residual / (2 * XX.shape[0])) + l1_penalty(w, alpha)
 
 
+def elastic_net_penalty(w: ArrayLike, alpha: float, l1_ratio: float) -> float:
+    """Elastic-net penalty ``alpha (l1_ratio ||w||_1 + (1 - l1_ratio) ||w||_2^2 / 2)`` (scikit-learn's form).
+
+    ``l1_ratio = 1`` is the lasso penalty, ``l1_ratio = 0`` half a ridge
+    penalty; in between, an L1 and a *squared* L2 term are added.
+
+    >>> elastic_net_penalty([1.0, -2.0], alpha=2.0, l1_ratio=0.5)
+    5.5
+    """
+    return l1_penalty(w, alpha * l1_ratio) + l2_penalty(w, alpha * (1.0 - l1_ratio) / 2.0)
+
+
+def elastic_net_objective(X: ArrayLike, y: ArrayLike, w: ArrayLike, alpha: float, l1_ratio: float) -> float:
+    """The elastic-net objective ``||y - X w||_2^2 / (2n) + elastic_net_penalty(w, alpha, l1_ratio)``.
+
+    The objective of ``sklearn.linear_model.ElasticNet`` (no intercept).
+
+    >>> elastic_net_objective([[1.0, 0.0], [0.0, 1.0]], [1.0, 2.0], [0.0, 1.0], 0.5, 1.0)
+    1.0
+    """
+    XX = np.asarray(X, dtype=np.float64)
+    residual = np.asarray(y, dtype=np.float64) - XX @ np.asarray(w, dtype=np.float64)
+    return float(residual @ residual / (2 * XX.shape[0])) + elastic_net_penalty(w, alpha, l1_ratio)
+
+
 def coordinate_targets(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> NDArray[np.float64]:
     """``rho_j = x_j^T (y - X w + x_j w_j) / n`` for every column ``j`` of ``X``.
 
@@ -106,21 +131,42 @@ def lasso_cd(
     >>> lasso_cd([[1.0], [1.0]], [1.0, 1.0], alpha=0.0).round(6)
     array([1.])
     """
+    return elastic_net_cd(X, y, alpha, 1.0, w0=w0, max_sweeps=max_sweeps, tol=tol, name="lasso_cd")
+
+
+def elastic_net_cd(
+    X: ArrayLike, y: ArrayLike, alpha: float, l1_ratio: float, w0: ArrayLike | None = None,
+    max_sweeps: int = 100_000, tol: float = 1e-13, name: str = "elastic_net_cd",
+) -> NDArray[np.float64]:
+    """Elastic-net coefficients by cyclic coordinate descent (no intercept).
+
+    Minimizes ``elastic_net_objective``, the objective of
+    ``sklearn.linear_model.ElasticNet(alpha, l1_ratio=l1_ratio, fit_intercept=False)``.
+    The exact minimizer in coordinate ``j`` is
+    ``soft_threshold(rho_j, alpha l1_ratio) / (||x_j||^2 / n + alpha (1 - l1_ratio))``
+    (``rho_j`` as in ``coordinate_targets``): the L1 part thresholds, the
+    squared-L2 part shrinks. ``l1_ratio = 1`` is the lasso. Stopping rule and
+    :class:`ConvergenceWarning` as in ``lasso_cd``.
+
+    >>> elastic_net_cd([[1.0, 0.0], [0.0, 1.0]], [2.0, 0.5], alpha=0.5, l1_ratio=0.5).round(6)
+    array([1., 0.])
+    """
     XX = np.asarray(X, dtype=np.float64)
     yy = np.asarray(y, dtype=np.float64)
     n, p = XX.shape
     w = np.zeros(p) if w0 is None else np.array(w0, dtype=np.float64)
     scale = np.sum(XX**2, axis=0) / n
+    ridge_part = alpha * (1.0 - l1_ratio)
     residual = yy - XX @ w
     largest_change = np.inf
     for _ in range(max_sweeps):
         largest_change = 0.0
         for j in range(p):
-            if scale[j] == 0.0:
+            if scale[j] + ridge_part == 0.0:
                 new = 0.0
             else:
                 rho = XX[:, j] @ residual / n + scale[j] * w[j]
-                new = soft_threshold(rho, alpha) / scale[j]
+                new = soft_threshold(rho, alpha * l1_ratio) / (scale[j] + ridge_part)
             change = new - w[j]
             if change != 0.0:
                 residual -= XX[:, j] * change
@@ -130,8 +176,8 @@ def lasso_cd(
         if largest_change <= tol * max(1.0, float(np.max(np.abs(w), initial=0.0))):
             break
     else:
-        warnings.warn(f"lasso_cd did not converge in {max_sweeps} sweeps: the last sweep changed a coefficient "
-                      f"by {largest_change:.3g} (tol {tol:g}); the result is not the lasso solution",
+        warnings.warn(f"{name} did not converge in {max_sweeps} sweeps: the last sweep changed a coefficient "
+                      f"by {largest_change:.3g} (tol {tol:g}); the result is not the solution",
                       ConvergenceWarning, stacklevel=2)
     return w
 
@@ -223,15 +269,30 @@ def adam_step(
     >>> adam_step([1.0], [0.0], zeros, zeros, t=1, lr=0.01, weight_decay=2e-4)[0].round(6)
     array([0.999998])
     """
-    beta1, beta2 = betas
     ww = np.asarray(w, dtype=np.float64)
     gg = np.asarray(grad, dtype=np.float64) + 2.0 * l2 * ww
-    m_new = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * gg
-    v_new = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * gg**2
-    m_hat = m_new / (1 - beta1**t)
-    v_hat = v_new / (1 - beta2**t)
+    m_new, v_new, m_hat, v_hat = adam_moments(gg, m, v, t, betas)
     w_new = ww - lr * (m_hat / (np.sqrt(v_hat) + eps) + weight_decay * ww)
     return w_new, m_new, v_new
+
+
+def adam_moments(
+    grad: ArrayLike, m: ArrayLike, v: ArrayLike, t: int, betas: tuple[float, float] = (0.9, 0.999),
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Adam's moment estimates at step ``t >= 1``: ``(m_t, v_t, m_hat_t, v_hat_t)``.
+
+    ``m_t`` and ``v_t`` are exponential moving averages of the gradient and of
+    its square, started at zero; ``m_hat_t = m_t / (1 - beta1^t)`` and
+    ``v_hat_t = v_t / (1 - beta2^t)`` undo the pull towards that zero start.
+
+    >>> [round(float(a[0]), 12) for a in adam_moments([2.0], [0.0], [0.0], t=1)]    # first step: m_hat = g, v_hat = g^2
+    [0.2, 0.004, 2.0, 4.0]
+    """
+    beta1, beta2 = betas
+    gg = np.asarray(grad, dtype=np.float64)
+    m_new = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * gg
+    v_new = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * gg**2
+    return m_new, v_new, m_new / (1 - beta1**t), v_new / (1 - beta2**t)
 
 
 def coefficient_paths(X: ArrayLike, y: ArrayLike, penalties: ArrayLike, method: str) -> NDArray[np.float64]:
@@ -371,4 +432,28 @@ def regularization_paths() -> Figure:
         ax.set_xscale("log")
         ax.axhline(0, color="black", lw=0.6, alpha=0.5)
     axes[0].legend(ncols=2, fontsize=8.5, loc="upper right")
+    return fig
+
+
+def elastic_net_balls() -> Figure:
+    """The sets where the penalty equals 1 for l1_ratio 1 (the L1 diamond), 0.5 (elastic net)
+    and 0 (the squared-L2 circle): the elastic-net contour keeps the diamond's corners on the
+    axes but has curved edges between them."""
+    from matplotlib.figure import Figure
+
+    g1, g2 = np.meshgrid(np.linspace(-1.7, 1.7, 401), np.linspace(-1.7, 1.7, 401))
+    fig = Figure(figsize=(4.2, 3.8))
+    ax = fig.subplots()
+    cases = [(1.0, "L1 ($\\rho = 1$)"), (0.5, "elastic net ($\\rho = 0.5$)"), (0.0, "squared L2 ($\\rho = 0$)")]
+    for i, (rho, label) in enumerate(cases):
+        penalty = rho * (np.abs(g1) + np.abs(g2)) + (1.0 - rho) / 2.0 * (g1**2 + g2**2)
+        ax.contour(g1, g2, penalty, levels=[1.0], colors=f"C{i}", linewidths=2.0)
+        ax.plot([], [], color=f"C{i}", lw=2.0, label=label)
+    ax.axhline(0, color="black", lw=0.6, alpha=0.5)
+    ax.axvline(0, color="black", lw=0.6, alpha=0.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_title("$\\rho \\|w\\|_1 + \\frac{1 - \\rho}{2} \\|w\\|_2^2 = 1$")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=1, fontsize=9)
     return fig
