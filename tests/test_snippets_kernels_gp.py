@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 from scipy import special
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF
@@ -18,16 +17,9 @@ from sklearn.metrics.pairwise import rbf_kernel as sklearn_rbf_kernel
 from sklearn.neighbors import KNeighborsRegressor
 
 from snippets import dispersion, gaussian_processes, kernels, nonparametric, norms, preferences
+from tests.support.strategies import arrays, floats
 
 DETERMINISTIC = settings(max_examples=60, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
-
-
-def arrays(low: float, high: float, shape: tuple[int, ...] | st.SearchStrategy) -> st.SearchStrategy[np.ndarray]:
-    return hnp.arrays(np.float64, shape, elements=floats(low, high))
 
 
 @st.composite

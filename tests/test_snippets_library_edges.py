@@ -22,17 +22,10 @@ from sklearn.metrics import accuracy_score, mean_squared_error
 
 from snippets import (activations, averages, distributions, information, linear_algebra, losses, probability,
                       regularization, sequence_labeling)
+from tests.support.strategies import arrays as vectors, floats
 
 DETERMINISTIC = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 FEW = settings(max_examples=60, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
-
-
-def vectors(low: float, high: float, size: int | st.SearchStrategy[int]) -> st.SearchStrategy[np.ndarray]:
-    return hnp.arrays(np.float64, size, elements=floats(low, high))
 
 
 # --- Eigenvectors: exact counts from sympy --------------------------------------------

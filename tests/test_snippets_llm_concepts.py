@@ -20,17 +20,10 @@ from scipy.spatial import distance
 
 from snippets import diagrams, peft, preferences, retrieval, sequence_labeling
 from snippets.lora import lora_parameter_count
+from tests.support.strategies import arrays as vectors, floats
 
 DETERMINISTIC = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 FEW = settings(max_examples=40, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
-
-
-def vectors(low: float, high: float, size: int | st.SearchStrategy[int]) -> st.SearchStrategy[np.ndarray]:
-    return hnp.arrays(np.float64, size, elements=floats(low, high))
 
 
 def nonzero_vectors(size: int) -> st.SearchStrategy[np.ndarray]:

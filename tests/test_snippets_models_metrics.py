@@ -21,12 +21,9 @@ from scipy import special, stats
 
 from snippets import classification, language_metrics, lora, mixture_of_experts, quantization
 from snippets.activations import hardmax, softmax
+from tests.support.strategies import floats
 
 DETERMINISTIC = settings(max_examples=150, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
 
 
 def vectors(low: float, high: float, min_size: int = 1, max_size: int = 10) -> st.SearchStrategy[np.ndarray]:

@@ -10,12 +10,9 @@ from hypothesis.extra import numpy as hnp
 from scipy import special, stats
 
 from snippets import activations, attention, averages, distributions, information, random_walks
+from tests.support.strategies import floats
 
 DETERMINISTIC = settings(max_examples=200, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
 
 
 def vectors(low: float, high: float, max_size: int = 10) -> st.SearchStrategy[np.ndarray]:

@@ -11,27 +11,9 @@ from hypothesis.extra import numpy as hnp
 from scipy import optimize, spatial, special, stats
 
 from snippets import geometry, hypothesis_tests, linear_algebra, losses, regularization
+from tests.support.strategies import arrays as vectors, floats, regression_problems
 
 DETERMINISTIC = settings(max_examples=100, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
-
-
-def vectors(low: float, high: float, size: int | st.SearchStrategy[int]) -> st.SearchStrategy[np.ndarray]:
-    return hnp.arrays(np.float64, size, elements=floats(low, high))
-
-
-@st.composite
-def regression_problems(draw: st.DrawFn, max_p: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """A design with no zero column (diagonally dominated top block) and a response."""
-    p = draw(st.integers(1, max_p))
-    m = draw(st.integers(0, 5))
-    top = draw(vectors(-1.0, 1.0, (p, p))) + (p + 1.0) * np.eye(p)
-    X = np.vstack([top, draw(vectors(-1.0, 1.0, (m, p)))])
-    y = draw(vectors(-5.0, 5.0, p + m))
-    return X, y
 
 
 def lasso_reference(X: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:

@@ -18,12 +18,9 @@ from scipy import special
 from sklearn.neural_network import MLPRegressor
 
 from snippets import attention, autoregressive, rope, transformer, vision_transformer
+from tests.support.strategies import floats
 
 FEW = settings(max_examples=40, deadline=None, derandomize=True, database=None)
-
-
-def floats(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
 
 
 def matrices(rows: int, cols: int, bound: float = 3.0) -> st.SearchStrategy[np.ndarray]:
