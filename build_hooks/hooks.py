@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+    from grimoire.navigation import NavPlan
     from grimoire.site_build import SiteBuild
 
 log = logging.getLogger("mkdocs.plugins.grimoire")
@@ -88,20 +89,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, text in generated:
         files.append(File.generated(config, uri, content=text))
     # The engine decides the sidebar order; MkDocs builds the nav (and prev/next) from it.
-    config.nav = build.navigation(_page_uris(files)).nav
+    plan = build.navigation(_page_uris(files))
+    config.nav = plan.nav
     # Checks and figures start in the worker pool now, while MkDocs renders pages.
     pages = set(_page_uris(files))
     build.start_jobs((f.src_uri, Path(f.abs_src_path)) for f in files if f.src_uri in pages and f.abs_src_path)
     if _command == "serve":
-        _plan_rebuild(build, files, pages, config)
+        _plan_rebuild(build, files, pages, plan, config)
     return files
 
 
-def _plan_rebuild(build: SiteBuild, files: Files, pages: set[str], config: MkDocsConfig) -> None:
+def _plan_rebuild(build: SiteBuild, files: Files, pages: set[str], plan: NavPlan, config: MkDocsConfig) -> None:
     """Under `mkdocs serve`: which pages to render again (all of them unless --dirty)."""
     sources = {f.src_uri: Path(f.abs_src_path) if f.abs_src_path else None for f in files if f.src_uri in pages}
     settings = Path(config.config_file_path).read_text("utf-8", errors="replace") if config.config_file_path else ""
-    fingerprints = build.page_fingerprints(sources, build.navigation(_page_uris(files)), settings)
+    fingerprints = build.page_fingerprints(sources, plan, settings)
     stale, gone = build.pages_to_render(fingerprints)
     _session["stale"] = stale
     if not _dirty:

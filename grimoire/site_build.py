@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html as html_lib
 import json
-import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -39,6 +38,7 @@ from .formula_marks import (
 from .formulacheck.blocks import CheckBlock
 from .formulacheck.status import CHECKED, DOCTEST, FormulaStatus, clear_source_index
 from .equations.build import EquationBuild
+from .equations.syntax import REFERENCE
 from .glossary.build import GlossaryBuild
 from .layout import (
     COPY_TEX_JS,
@@ -566,12 +566,9 @@ class SiteBuild:
             return src_path
 
 
-_CROSS_PAGE_REF = re.compile(r"\\(?:eq)?ref\{([^}#\s]+)#")
-
-
 def cross_page_targets(text: str, content: frozenset[str]) -> list[str]:
     """Content pages whose equations ``text`` refers to (``\\eqref{derivations/x#eq:y}``), sorted."""
-    found = {f"{m.group(1)}.md" for m in _CROSS_PAGE_REF.finditer(text)}
+    found = {f"{m.group('target').split('#')[0].strip()}.md" for m in REFERENCE.finditer(text) if "#" in m.group("target")}
     return sorted(found & content)
 
 
