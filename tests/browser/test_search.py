@@ -60,9 +60,13 @@ def test_escape_closes_and_results_are_walked_with_the_arrow_keys(page, site_url
     results = wait_for_results(page, "entropy")
     assert len(results) >= 3
     focused = []  # Material's order: each result's link, then its "more on this page" summary, if any
+    active = "() => document.activeElement.getAttribute('href') || document.activeElement.tagName"
     for _ in range(4):
+        before = page.evaluate(active)
         page.keyboard.press("ArrowDown")
-        focused.append(page.evaluate("() => document.activeElement.getAttribute('href') || document.activeElement.tagName"))
+        # Material handles the key asynchronously (its keyboard stream): wait until the focus has moved.
+        page.wait_for_function(f"(before) => ({active})() !== before", arg=before, timeout=5_000)
+        focused.append(page.evaluate(active))
     assert focused[0] == results[0][1]
     assert results[1][1] in focused[1:3], focused
     page.keyboard.press("ArrowUp")
