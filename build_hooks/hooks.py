@@ -67,6 +67,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for extension in ("attr_list", "md_in_html"):
         if extension not in config.markdown_extensions:
             config.markdown_extensions.append(extension)
+    # Material's search plugin (its on_config ran before this hook's) would parse every page into a full-text
+    # index that Pagefind's replaces: it gets an index taking no pages (grimoire/search/stub_index.py).
+    search = config.plugins.get("material/search")
+    if search is not None and getattr(search, "search_index", None) is not None:
+        search.search_index = engine.search.stub_index.ConfigOnlyIndex(search.config)
     return config
 
 

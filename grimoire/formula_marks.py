@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import html
+import json
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,9 +28,16 @@ from .checks.build import split_message
 from .checks.jobs import CheckResult
 from .formulacheck.extract import extract_formulas
 from .formulacheck.status import CHECKED, DOCTEST, INVALID, MISSING, NOCHECK, FormulaStatus, formula_statuses
+from .markdown_text import markdown_literal
 from .problems import Problem
 
 COVERAGE_SRC_URI = "formulas.md"
+# The parts of the listing: formulas/<n>.md, at most PART_FORMULAS formulas each.
+COVERAGE_PART_DIR = "formulas"
+# Material's wrapper of Markdown tables: a wide table scrolls sideways on a phone instead of leaving the page.
+SCROLL_OPEN = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+SCROLL_CLOSE = "</div></div>"
+PART_FORMULAS = 25  # about 200 KB of HTML: a formula with its typeset result takes about 8 KB
 _CHECK_BLOCK = re.compile(r"^[ \t]*<!--\s*(?:check-doctest|check|nocheck)\b.*?-->", re.DOTALL | re.MULTILINE)
 _LABEL = {
     CHECKED: "checked",
@@ -166,43 +175,96 @@ def mark_html(view: MarkView, line: int) -> str:
 PASSING = frozenset({"passed", "experiment", "nocheck"})
 
 
-def coverage_markdown(pages: Sequence[PageFormulas], cell: Callable[[PageFormulas, FormulaStatus], str],
-                      typeset_display: Callable[[str], str], summary: str) -> str:
-    """The formula coverage page.
+@dataclass(frozen=True)
+class CoveragePart:
+    """One page of the coverage listing: consecutive content pages with at most ``PART_FORMULAS`` formulas
+    between them (a page with more stands alone)."""
 
-    ``cell`` gives the status cell of a formula (this build's result, or a
-    placeholder for it), ``typeset_display`` turns display TeX into page
-    HTML, and ``summary`` is the counts line (or a placeholder for it).
+    src_uri: str
+    title: str
+    pages: tuple[PageFormulas, ...]
+
+    @property
+    def formula_count(self) -> int:
+        return sum(len(p.statuses) for p in self.pages)
+
+
+def coverage_parts(pages: Sequence[PageFormulas], titles: Callable[[PageFormulas], str]) -> list[CoveragePart]:
+    """The pages that have formulas, in order, cut into parts of at most ``PART_FORMULAS`` formulas.
+
+    One listing of every formula grows with the site (12 MB at 500 pages); parts keep each page of it
+    about the size of a content page, and a change re-renders only its part.
     """
+    groups: list[list[PageFormulas]] = []
+    count = 0
+    for page in (p for p in pages if p.statuses):
+        if not groups or count + len(page.statuses) > PART_FORMULAS:
+            groups.append([])
+            count = 0
+        groups[-1].append(page)
+        count += len(page.statuses)
+    parts = []
+    for number, group in enumerate(groups, 1):
+        first, last = titles(group[0]), titles(group[-1])
+        span = first if len(group) == 1 else f"{first} – {last}"
+        parts.append(CoveragePart(f"{COVERAGE_PART_DIR}/{number}.md", f"Formulas: {span}", tuple(group)))
+    return parts
+
+
+def _front_matter(title: str, summary: str) -> list[str]:
+    # A part's title comes from authors' front matter: a JSON string is a YAML string, never read as syntax.
+    return ["---", f"title: {json.dumps(title)}", f"summary: {summary}", "search:", "  exclude: true", "---", ""]
+
+
+def coverage_overview_markdown(parts: Sequence[CoveragePart], summary: str) -> str:
+    """The formula coverage page: this build's counts (``summary``, or a placeholder for them) and the parts."""
     lines = [
-        "---",
-        "title: Formula coverage",
-        "summary: Every display formula of the site and the result of its check in this build.",
-        "search:",
-        "  exclude: true",
-        "---",
-        "",
+        *_front_matter("Formula coverage", "Every display formula of the site and the result of its check in "
+                       "this build."),
         "# Formula coverage",
         "",
         summary,
         "",
         "A checked formula is evaluated from the LaTeX shown on its page and compared with the Python in "
         "`snippets/` on many inputs drawn by hypothesis; a statement checked by experiment runs a worked "
-        "example or a seeded simulation. Every check runs as part of the build that made this page.",
+        "example or a seeded simulation. Every check runs as part of the build that made this page. "
+        "The formulas are listed in parts, each a few pages of the site:",
+        "",
+        f'{SCROLL_OPEN}<table class="grimoire-coverage-parts">',
+        "<thead><tr><th>Part</th><th>Pages</th><th>Formulas</th></tr></thead>",
+        "<tbody>",
     ]
-    for page in pages:
-        if not page.statuses:
-            continue
-        lines += ["", f"## {html.escape(page.path)}", "", '<table class="grimoire-coverage">',
+    for number, part in enumerate(parts, 1):
+        first, last = part.pages[0].path, part.pages[-1].path
+        names = html.escape(first) if len(part.pages) == 1 else (
+            f"{html.escape(first)} – {html.escape(last)} ({len(part.pages)} pages)")
+        lines.append(f'<tr><td><a href="{number}/">{number}</a></td><td>{names}</td>'
+                     f"<td>{part.formula_count}</td></tr>")
+    lines += ["</tbody>", f"</table>{SCROLL_CLOSE}"]
+    return "\n".join(lines) + "\n"
+
+
+def coverage_part_markdown(part: CoveragePart, cell: Callable[[PageFormulas, FormulaStatus], str],
+                           typeset_display: Callable[[str], str]) -> str:
+    """One part of the coverage listing.
+
+    ``cell`` gives the status cell of a formula (this build's result, or a
+    placeholder for it) and ``typeset_display`` turns display TeX into page HTML.
+    """
+    lines = [*_front_matter(part.title, "The display formulas of a few pages and the results of their checks "
+                            "in this build."),
+             f"# {markdown_literal(part.title)}", "", "[All parts of the formula coverage](../formulas.md)"]
+    for page in part.pages:
+        lines += ["", f"## {html.escape(page.path)}", "", f'{SCROLL_OPEN}<table class="grimoire-coverage">',
                   "<thead><tr><th>Line</th><th>Formula</th><th>Result</th></tr></thead>", "<tbody>"]
-        target = "../" + page.src_uri[: -len(".md")] + "/"
+        target = "../../" + posixpath.splitext(page.src_uri)[0] + "/"
         for s in page.statuses:
             tex = page.latex.get(s.line, "")
             lines.append(
                 f'<tr><td><a href="{target}#formula-{s.line}">{s.line}</a></td>'
                 f"<td>{typeset_display(tex)}</td><td>{cell(page, s)}</td></tr>"
             )
-        lines += ["</tbody>", "</table>"]
+        lines += ["</tbody>", f"</table>{SCROLL_CLOSE}"]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,8 @@ keeps the sidebar and the footer in agreement. The plan is:
   Derivations, Papers, any other in name order) with its ``index.md`` first
   and its pages by title, each section's generated pages (a bibliography)
   after its content pages, then the other top-level pages (Tags, ...) by name;
-- the author's part, one section at the end: the formula coverage and the
+- the author's part, one section at the end: the formula coverage, its parts
+  (the formulas of a few pages each, in runs when there are many) and the
   snippet source pages. Its pages form a prev/next chain of their own, so a
   reader paging through the glossary never lands on them.
 
@@ -32,7 +33,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .formula_marks import COVERAGE_SRC_URI
+from .formula_marks import COVERAGE_PART_DIR, COVERAGE_SRC_URI
 from .glossary.registry import normalize
 from .source_pages import SOURCE_SECTION
 
@@ -41,6 +42,7 @@ HOME = "index.md"
 SECTION_ORDER = ("glossary", "derivations", "papers")
 AUTHOR_SECTION = "For authors"
 SOURCE_SECTION_TITLE = "Snippet source"
+COVERAGE_PARTS_TITLE = "Formulas by page"
 # Most links one group of the sidebar shows: a section (or letter) with more pages is split.
 GROUP_SIZE = 40
 OTHER_INITIAL = "#"
@@ -56,7 +58,7 @@ class NavPlan:
 
 
 def is_author_page(src_uri: str) -> bool:
-    return src_uri == COVERAGE_SRC_URI or src_uri.startswith(SOURCE_SECTION + "/")
+    return src_uri == COVERAGE_SRC_URI or src_uri.startswith((COVERAGE_PART_DIR + "/", SOURCE_SECTION + "/"))
 
 
 def section_title(section: str) -> str:
@@ -101,13 +103,22 @@ def plan_nav(pages: Sequence[str], titles: Mapping[str, str], content: frozenset
     reading += top
 
     coverage = [u for u in author if u == COVERAGE_SRC_URI]
-    sources = sorted(u for u in author if u not in coverage)
+    # Parts in their listing order (formulas/2.md before formulas/10.md), in runs when there are many.
+    parts = sorted((u for u in author if u.startswith(COVERAGE_PART_DIR + "/")), key=part_number)
+    sources = sorted(u for u in author if u not in coverage and u not in parts)
     if author:
         group: list[NavItem] = list(coverage)
+        if parts:
+            group.append({COVERAGE_PARTS_TITLE: runs(parts, titles, GROUP_SIZE)})
         if sources:
-            group.append({SOURCE_SECTION_TITLE: list(sources)})
+            group.append({SOURCE_SECTION_TITLE: grouped(sources, titles)})
         nav.append({AUTHOR_SECTION: group})
-    return NavPlan(nav, reading, coverage + sources)
+    return NavPlan(nav, reading, coverage + parts + sources)
+
+
+def part_number(src_uri: str) -> tuple[int, str]:
+    stem = posixpath.splitext(posixpath.basename(src_uri))[0]
+    return (int(stem) if stem.isdigit() else 0), src_uri
 
 
 def title_of(src_uri: str, titles: Mapping[str, str]) -> str:

@@ -25,10 +25,13 @@ from .figures.snippet_source import SnippetIndex
 from .figures.settings import FigureSettings
 from .formula_marks import (
     COVERAGE_SRC_URI,
+    CoveragePart,
     MarkView,
     PageFormulas,
     coverage_cell,
-    coverage_markdown,
+    coverage_overview_markdown,
+    coverage_part_markdown,
+    coverage_parts,
     coverage_summary,
     mark_html,
     mark_view,
@@ -119,6 +122,7 @@ class SiteBuild:
         self._content: frozenset[str] = frozenset()
         self._unreadable: set[Path] = set()  # notebooks whose formulas cannot be checked, reported once
         self._generated: dict[str, str] = {}  # site path -> text of the pages and scripts the build makes
+        self._coverage_parts: dict[str, CoveragePart] = {}  # site path -> the formulas one coverage part lists
         self._background: BackgroundIndex | None = None  # mkdocs serve: this build's indexing, stopped by close()
 
     def source(self, path: Path) -> str:
@@ -158,7 +162,7 @@ class SiteBuild:
                                for src in content if src.endswith(".md"))
         assets = katex_assets(self.layout.katex_dir, self.layout.math_mode) + site_assets()
         self._content = frozenset(content)
-        generated = [self.glossary.index_page(), *self.glossary.section_indexes(), self.coverage_page(),
+        generated = [self.glossary.index_page(), *self.glossary.section_indexes(), *self.coverage_pages(),
                      *source_pages(self.layout.root, self.problems)]
         generated += self.citations.generated_pages()
         self._generated = dict(generated)
@@ -170,6 +174,7 @@ class SiteBuild:
     def navigation(self, pages: list[str]) -> NavPlan:
         """The sidebar order and prev/next chains of a site made of ``pages`` (see ``navigation``)."""
         titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+        titles.update((uri, part.title) for uri, part in self._coverage_parts.items())
         return plan_nav(pages, titles, self._content)
 
     def page_fingerprints(self, pages: Mapping[str, Path | None], plan: NavPlan, settings: str) -> dict[str, str]:
@@ -206,7 +211,8 @@ class SiteBuild:
         fingerprints = {}
         for uri, path in pages.items():
             text = self._generated.get(uri, "") if path is None else self.source(path)
-            if uri == COVERAGE_SRC_URI:
+            part = self._coverage_parts.get(uri)
+            if uri == COVERAGE_SRC_URI or part is not None:
                 text = ""  # its Markdown holds this build's placeholders; what it shows is added below
             term = registry.by_src_uri.get(uri)
             shown = self._display_path(path, uri) if path is not None else uri
@@ -219,9 +225,13 @@ class SiteBuild:
             if "@" in text:  # may cite: the entries' formatting comes from references.bib
                 parts.append(bibliography)
             parts += [self.source(self.layout.root / target) for target in cross_page_targets(text, self._content)]
-            if uri == COVERAGE_SRC_URI:  # every formula with its status and its check's result
-                parts += [repr((page.path, page.statuses, page.latex, self.checks.keys_of(page.path)))
+            if uri == COVERAGE_SRC_URI:  # the parts, and every formula's status and check for the counts
+                parts += [repr((page.path, page.statuses, self.checks.keys_of(page.path)))
                           for page in self.formulas.values()]
+                parts += [repr((p.src_uri, [page.path for page in p.pages])) for p in self._coverage_parts.values()]
+            elif part is not None:  # its formulas with their status and their check's result
+                parts += [part.title, *(repr((page.path, page.statuses, page.latex, self.checks.keys_of(page.path)))
+                                        for page in part.pages)]
             fingerprints[uri] = digest(parts)
         return fingerprints
 
@@ -339,16 +349,21 @@ class SiteBuild:
                 for problem in problems:
                     self.problems.add(problem)
 
-    def coverage_page(self) -> tuple[str, str]:
-        """(site path, Markdown) of the page listing every formula with this build's result."""
+    def coverage_pages(self) -> list[tuple[str, str]]:
+        """(site path, Markdown) of the formula coverage page and of its parts, which list every formula
+        with this build's result."""
 
         def cell(page: PageFormulas, status: FormulaStatus) -> str:
             if status.status in (CHECKED, DOCTEST):
                 return self.checks.placeholder(page.path, status.line, style="coverage")
             return coverage_cell(self._mark_view(page.path, page.src_uri, status, None))
 
-        pages = list(self.formulas.values())
-        return COVERAGE_SRC_URI, coverage_markdown(pages, cell, self._park_display, self._summary_slot)
+        titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+        pages = [self.formulas[uri] for uri in sorted(self.formulas)]
+        parts = coverage_parts(pages, lambda page: titles.get(page.src_uri) or page.path)
+        self._coverage_parts = {part.src_uri: part for part in parts}
+        return [(COVERAGE_SRC_URI, coverage_overview_markdown(parts, self._summary_slot)),
+                *((part.src_uri, coverage_part_markdown(part, cell, self._park_display)) for part in parts)]
 
     def _mark_view(self, path: str, src_path: str, status: FormulaStatus, result: CheckResult | None,
                    details: bool = True) -> MarkView:

@@ -45,7 +45,9 @@ def test_terms_link_backlink_card_and_index(tiny_site) -> None:
     assert 'relative entropy → <a href="kl-divergence/">KL divergence</a>' in index
     coverage = result.page("formulas/index.html")
     assert "1 display formulas, results of this build: 0 checked" in coverage
-    assert "1 not checked (notation)" in coverage and "a notation example for this test" in coverage
+    assert "1 not checked (notation)" in coverage and '<a href="1/">1</a>' in coverage
+    part = result.page("formulas/1/index.html")
+    assert "a notation example for this test" in part and 'href="../../glossary/kl-divergence/#formula-' in part
 
 
 def test_glossary_problems_are_all_reported_with_file_and_line(tiny_site) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import SCREENSHOTS
@@ -53,6 +55,25 @@ def test_a_marks_details_fit_a_phone_screen(browser, site_url: str) -> None:
 
 def test_the_coverage_page_shows_this_builds_results(page, site_url: str) -> None:
     page.goto(site_url + "formulas/")
-    assert "results of this build" in page.locator("article").inner_text()
-    assert page.locator(".grimoire-coverage--passed").count() > 100
+    summary = page.locator("article").inner_text()
+    assert "results of this build" in summary
+    total = int(re.search(r"(\d+) display formulas", summary).group(1))
+    counts = page.locator(".grimoire-coverage-parts tbody tr td:last-child").all_inner_texts()
+    assert len(counts) > 1 and sum(int(c) for c in counts) == total  # the parts list every formula once
+    page.locator(".grimoire-coverage-parts a").first.click()
+    page.wait_for_url(site_url + "formulas/1/")
+    assert page.locator(".grimoire-coverage--passed").count() > 10
     assert page.locator(".grimoire-coverage__state").filter(has_text="failed").count() == 0
+
+
+def test_on_a_phone_a_coverage_part_scrolls_its_tables_not_the_page(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(site_url + "formulas/1/")
+    widths = page.evaluate("""() => [document.documentElement.scrollWidth,
+        ...[...document.querySelectorAll('.md-typeset__scrollwrap')].map(w => [w.scrollWidth, w.clientWidth,
+                                                                             getComputedStyle(w).overflowX])]""")
+    assert widths[0] <= 390, widths
+    assert len(widths) > 1 and all(overflow == "auto" and client <= 390 for _, client, overflow in widths[1:]), widths
+    page.screenshot(path=str(SCREENSHOTS / "coverage-part-phone.png"), full_page=False)
+    context.close()

@@ -190,11 +190,12 @@ def test_serve_dirty_renders_again_exactly_the_pages_whose_inputs_changed(projec
         assert sorted(rendered) == ["glossary/cubes.md", "glossary/other.md"]
         assert "Cubes" in _get(base + "/glossary/other/").split('id="used-in"', 1)[1]
 
-        # A snippet: the page whose check binds it is re-checked, its source page and the coverage page (which
-        # lists every check's result) are shown again; the pages linking to that page keep their HTML.
+        # A snippet: the page whose check binds it is re-checked, its source page, the coverage page (which
+        # counts every check's result) and the coverage part listing that page's formulas are shown again; the
+        # pages linking to that page keep their HTML.
         rendered = edit_and_wait("snippets/squares.py", "v * v", "v ** 3", "/glossary/squares/",
                                  "grimoire-check--failed")
-        assert sorted(rendered) == ["formulas.md", "glossary/squares.md", "snippets/squares.md"]
+        assert sorted(rendered) == ["formulas.md", "formulas/1.md", "glossary/squares.md", "snippets/squares.md"]
 
         # A title of a tagged page: the tags page lists it, so every page is rendered again.
         rendered = edit_and_wait("glossary/other.md", "title: Other page", "title: Another page",

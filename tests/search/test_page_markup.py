@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from grimoire.search.page_markup import mark_for_index, name_key, point_to_worker
-from grimoire.search.stub_index import write_stub_index
+from grimoire.search.stub_index import ConfigOnlyIndex, write_stub_index
 
 PAGE = """<html><head><title>t</title></head><body><header>Site</header>
 <article class="md-content__inner md-typeset"><h1 id="kl">KL</h1><p>Text.</p></article>
@@ -68,6 +68,18 @@ def test_the_stub_index_keeps_materials_config_and_no_documents(tmp_path: Path) 
     assert json.loads(index.read_text()) == {"config": config, "docs": []}
     assert index.stat().st_size < 200
     assert write_stub_index(tmp_path / "elsewhere") == []  # no search plugin, no index: nothing to do
+
+
+def test_the_stand_in_index_takes_no_page_and_writes_what_materials_would_without_documents() -> None:
+    from material.plugins.search.plugin import SearchIndex
+
+    settings = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"],
+                "fields": {"title": {"boost": 1e3}}, "enabled": True, "jieba_dict": None}
+    stand_in = ConfigOnlyIndex(settings)
+    stand_in.add_entry_from_context(object())  # a page is never read (Pagefind indexes the site afterwards)
+    assert stand_in.entries == []
+    materials = json.loads(SearchIndex(**settings).generate_search_index(None))
+    assert json.loads(stand_in.generate_search_index(None)) == materials and materials["docs"] == []
 
 
 def test_an_unreadable_index_is_one_problem(tmp_path: Path) -> None:
