@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -49,7 +49,7 @@ def bound_variable(node: Node) -> str | None:
 def scope_parts(node: Node) -> list[Node]:
     """The parts of a binding node evaluated outside its letter's scope (bounds, target, domain)."""
     if isinstance(node, BigOp):
-        return [p for p in (node.lower, node.upper, node.excluded) if p is not None]
+        return [p for p in (node.lower, node.upper, node.excluded, node.domain) if p is not None]
     if isinstance(node, Integral):
         return [node.lower, node.upper]
     if isinstance(node, Limit):
@@ -254,15 +254,29 @@ class Evaluator:
             yield member, self.replaced(key, member).evaluate(body)
 
     def big_operator(self, node: BigOp) -> Any:
+        """A sum, product, max or min: over a set variable's members, a written set (``\\sum_{t \\in S}``),
+        bounds, or the axis the index subscripts."""
+        terms: Iterable[Any] | None = None
         if any(index in self.context.members for index in node.indices):
             if len(node.indices) != 1 or node.lower is not None or node.excluded is not None:
                 raise EvaluationError("a sum over a set variable takes that one variable, without bounds")
+            terms = (term for _, term in self.over_members(node.indices[0], node.body))
+        elif node.domain is not None:
+            domain = self.evaluate(node.domain)
+            if callable(domain) or isinstance(domain, Sampled) or np.ndim(domain) > 1:
+                raise EvaluationError(f"\\{node.op}_{{{node.indices[0]} \\in S}} runs over a vector of numbers; "
+                                      "for vectors as members, declare a set variable (NAME \\in SET)")
+            value = self.at(node.indices[0], node.body)
+            terms = (value(float(member)) for member in np.ravel(domain))
+        if terms is not None:
             total: Any = None
-            for _, term in self.over_members(node.indices[0], node.body):
+            for term in terms:
                 total = term if total is None else (ops.add(total, term, "+") if node.op == "sum" else
                                                     ops.multiply(total, term, "odot") if node.op == "prod" else
                                                     ops.extremum([total, term], node.op))
-            return 0.0 if total is None and node.op == "sum" else total
+            if total is None and node.op in ("max", "min"):
+                raise EvaluationError(f"\\{node.op} over an empty set")
+            return total if total is not None else (0.0 if node.op == "sum" else 1.0)
         if node.upper is not None and node.lower is not None and node.op == "sum":
             upper = self.evaluate(node.upper)
             if np.ndim(upper) == 0 and not callable(upper) and math.isinf(float(upper)) and float(upper) > 0:

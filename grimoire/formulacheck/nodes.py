@@ -130,6 +130,7 @@ class BigOp(Node):
     lower: Node | None = None
     upper: Node | None = None
     excluded: Node | None = None  # from \sum_{j \ne i}
+    domain: Node | None = None  # from \sum_{t \in S}: the set the one index runs through
 
 
 @dataclass(eq=False, kw_only=True)

@@ -139,20 +139,25 @@ class Parser(DerivationNotation):
     def big_operator(self) -> Node:
         token = self.advance()
         indices: list[str] = []
-        lower = upper = excluded = None
+        lower = upper = excluded = domain = None
         while (script := self.peek()) is not None and script.is_sym("_", "^"):
             self.advance()
             content = self.script_tokens()
             if script.text == "^":
                 upper = self.sub(content)
                 continue
-            split = next((i for i, t in enumerate(content) if t.is_sym("=") or t.is_cmd("ne")), len(content))
+            split = next((i for i, t in enumerate(content) if t.is_sym("=") or t.is_cmd("ne", "in")), len(content))
             names = [t for t in content[:split] if not t.is_sym(",")]
             if not names or any(t.kind not in ("name", "bound") for t in names):
                 raise self.error(script, f"\\{token.text} needs index letters below it, like \\{token.text}_{{j=1}}",
                                  "bind summation indices with single letters, e.g. \\sum_{j=1}^{n}")
             indices = [t.text for t in names]
-            if split < len(content):
+            if split < len(content) and content[split].is_cmd("in"):
+                if len(names) != 1 or split + 1 == len(content):
+                    raise self.error(script, f"\\{token.text}_{{... \\in S}} runs one letter through a set",
+                                     f"write \\{token.text}_{{t \\in S}}")
+                domain = self.set_expression(content[split + 1 :])
+            elif split < len(content):
                 bound = self.sub(content[split + 1 :])
                 if content[split].is_sym("="):
                     lower = bound
@@ -160,6 +165,8 @@ class Parser(DerivationNotation):
                     excluded = bound
         if not indices:
             raise self.error(token, f"\\{token.text} has no index", "write e.g. \\sum_{j} or \\sum_{j=1}^{n}")
+        if domain is not None and upper is not None:
+            raise self.error(token, f"\\{token.text} over a set takes no upper bound", f"write \\{token.text}_{{t \\in S}}")
         if (lower is None) != (upper is None):
             raise self.error(token, f"\\{token.text} needs both bounds or none",
                              "write \\sum_{j=1}^{n}, or \\sum_j to run over the indexed axis")
@@ -170,7 +177,7 @@ class Parser(DerivationNotation):
         else:
             body = self.term()
         return BigOp(op=token.text, indices=indices, body=body, lower=lower, upper=upper,
-                     excluded=excluded, start=token.start)
+                     excluded=excluded, domain=domain, start=token.start)
 
     def postfix(self, node: Node) -> Node:
         while (token := self.peek()) is not None:

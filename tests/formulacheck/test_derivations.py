@@ -98,6 +98,12 @@ CASES = {
              "x : col(3) 1..2\ny : col(3) 1..2\n@identity", 10),
     "norms with subscripts": (r"\|x\|_\infty \le \|x\|_2 \le \|x\|_1", r"\|x\|_1 \le \|x\|_2 \le \|x\|_\infty",
                               "n : int 2..5\nx : vector(n) 1..3\n@identity", 20),
+    "sum over a set variable": (r"\sum_{t \in T} t^2 = \|T\|_2^2", r"\sum_{t \in T} t^2 = \|T\|_1^2",
+                                "n : int 2..4\nT : vector(n) -3..3\nt \\in T\n@identity", 20),
+    "sum over a written set": (r"\sum_{t \in \{a, 2, 3\}} t^2 = a^2 + 13", r"\sum_{t \in \{a, 2, 3\}} t^2 = a^2 + 12",
+                               "a : real -3..3\n@identity", 10),
+    "product over a bound vector": (r"\prod_{t \in T} e^{t} = e^{\sum_{s \in T} s}", r"\prod_{t \in T} e^{t} = e^{\max_{s \in T} s}",
+                                    "n : int 2..4\nT : vector(n) -1..1\n@identity", 10),
 }
 
 
@@ -226,3 +232,12 @@ def test_argmax_is_the_set_of_tied_maximisers(check: Check) -> None:
     # Without a tie only the one maximiser holds.
     with pytest.raises(CheckFailure, match="differ"):
         check(r"\argmax_{c \in \{1, 2, 3\}} t (c - 2.5)^2 = 3", ties, 10)
+
+
+def test_a_sum_over_a_set_runs_one_letter_without_an_upper_bound(check: Check) -> None:
+    with pytest.raises(FormulaError, match=r"runs one letter through a set"):
+        check(r"\sum_{s, t \in T} s t = 1", "T := np.ones(2)\n@identity", 1)
+    with pytest.raises(FormulaError, match=r"over a set takes no upper bound"):
+        check(r"\sum_{t \in T}^{3} t = 1", "T := np.ones(2)\n@identity", 1)
+    with pytest.raises(CheckFailure, match=r"runs over a vector of numbers"):
+        check(r"\sum_{t \in T} t = 1", "T := np.ones((2, 2))\n@identity", 1)
