@@ -129,7 +129,7 @@ def stack_frame_copies() -> Figure:
             ax.add_patch(Rectangle((i, y), 1, 0.8, facecolor="C3" if outside else colors[region],
                                    alpha=0.55 if outside else 0.16, edgecolor="#333333", linewidth=0.6))
             written = i < n_written
-            ax.text(i + 0.5, y + 0.4, _cell_text(byte, written), ha="center", va="center", fontsize=9,
+            ax.text(i + 0.5, y + 0.4, _cell_text(byte, written), ha="center", va="center", fontsize=10,
                     weight="bold" if written else "normal")
         ax.text(-0.3, y + 0.4, label, ha="right", va="center", fontsize=10, clip_on=False)
     top = len(rows) * 1.25 - 0.35
