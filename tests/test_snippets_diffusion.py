@@ -61,3 +61,83 @@ def test_optimal_noise_predictor_matches_regression(abar: float, data_var: float
     assert diffusion.gaussian_optimal_epsilon(1.0, abar, data_var) == pytest.approx(slope, rel=0.02)
     residual = np.mean((eps - slope * xt) ** 2)
     assert diffusion.gaussian_optimal_epsilon_mse(abar, data_var) == pytest.approx(residual, rel=0.02)
+
+
+# --- guidance --------------------------------------------------------------------------
+
+from scipy import special  # noqa: E402
+
+from snippets import guidance  # noqa: E402
+
+
+def _mixture_logpdf(x: np.ndarray, means: np.ndarray, variances: np.ndarray, weights: np.ndarray) -> float:
+    terms = [np.log(w) + stats.multivariate_normal(m, v * np.eye(len(m))).logpdf(x)
+             for m, v, w in zip(means, variances, weights)]
+    return float(special.logsumexp(terms))
+
+
+@DETERMINISTIC
+@given(arrays(-3.0, 3.0, 2), st.integers(0, 1000))
+def test_mixture_density_and_score_match_scipy(x: np.ndarray, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 5))
+    means, variances, weights = rng.normal(size=(k, 2)), rng.uniform(0.2, 2.0, k), rng.uniform(0.1, 1.0, k)
+    weights = weights / weights.sum()
+    assert guidance.gmm_log_density(x, means, variances, weights) == pytest.approx(
+        _mixture_logpdf(x, means, variances, weights), rel=1e-9, abs=1e-9)
+    h = 1e-5
+    numeric = [(_mixture_logpdf(x + h * e, means, variances, weights)
+                - _mixture_logpdf(x - h * e, means, variances, weights)) / (2 * h) for e in np.eye(2)]
+    np.testing.assert_allclose(guidance.gmm_score(x, means, variances, weights), numeric, rtol=1e-5, atol=1e-6)
+
+
+@DETERMINISTIC
+@given(arrays(-4.0, 4.0, 2), st.integers(0, 1000), st.floats(0.2, 3.0))
+def test_class_posterior_is_a_log_softmax_and_its_gradient_is_exact(x: np.ndarray, seed: int, sigma2: float) -> None:
+    means = np.random.default_rng(seed).normal(size=(3, 2))
+    logits = -0.5 * np.sum((x - means) ** 2, axis=1) / sigma2
+    np.testing.assert_allclose(guidance.class_log_posterior(x, means, sigma2), special.log_softmax(logits), atol=1e-12)
+    h = 1e-6
+    for y in range(3):
+        numeric = [(guidance.class_log_posterior(x + h * e, means, sigma2)[y]
+                    - guidance.class_log_posterior(x - h * e, means, sigma2)[y]) / (2 * h) for e in np.eye(2)]
+        np.testing.assert_allclose(guidance.class_log_posterior_grad(x, y, means, sigma2), numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_clip_guidance_gradient_matches_finite_differences() -> None:
+    rng = np.random.default_rng(2)
+    A, x, g = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=3)
+    h = 1e-6
+    numeric = [(np.tanh(A @ (x + h * e)) @ g - np.tanh(A @ (x - h * e)) @ g) / (2 * h) for e in np.eye(4)]
+    np.testing.assert_allclose(guidance.clip_guidance_grad(x, A, g), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_guided_mean_with_matrix_and_scalar_covariance() -> None:
+    mu, grad = np.array([1.0, -1.0]), np.array([0.5, 2.0])
+    np.testing.assert_allclose(guidance.classifier_guided_mean(mu, 0.3 * np.eye(2), grad, 2.0),
+                               guidance.classifier_guided_mean(mu, 0.3, grad, 2.0))
+    np.testing.assert_array_equal(guidance.classifier_guided_mean(mu, np.eye(2), grad, 0.0), mu)
+
+
+def test_cfg_endpoints() -> None:
+    u, c = np.array([0.1, -0.3]), np.array([0.7, 0.2])
+    np.testing.assert_array_equal(guidance.cfg_epsilon(u, c, 0.0), u)
+    np.testing.assert_allclose(guidance.cfg_epsilon(u, c, 1.0), c)
+
+
+def test_unguided_and_conditional_samplers_reproduce_their_distributions() -> None:
+    # s = 0 samples the whole toy mixture and s = 1 the class-1 mixture: compare means and covariances.
+    for s, cls in ((0.0, None), (1.0, 1)):
+        x = guidance.guided_sample(s, n=4000, rng=3)
+        means, variances, weights = guidance.toy_mixture(cls)
+        mean = weights @ means
+        second = sum(w * (np.outer(m, m) + v * np.eye(2)) for m, v, w in zip(means, variances, weights))
+        np.testing.assert_allclose(x.mean(axis=0), mean, atol=0.06)
+        np.testing.assert_allclose(np.cov(x.T), second - np.outer(mean, mean), atol=0.08)
+
+
+def test_stronger_guidance_raises_adherence_and_lowers_spread() -> None:
+    one = guidance.sample_statistics(guidance.guided_sample(1.0, n=1500))
+    five = guidance.sample_statistics(guidance.guided_sample(5.0, n=1500))
+    assert five[0] > one[0] + 0.05
+    assert five[1] < 0.9 * one[1]
