@@ -141,3 +141,31 @@ def test_stronger_guidance_raises_adherence_and_lowers_spread() -> None:
     five = guidance.sample_statistics(guidance.guided_sample(5.0, n=1500))
     assert five[0] > one[0] + 0.05
     assert five[1] < 0.9 * one[1]
+
+
+# --- GLIDE in-painting input -----------------------------------------------------------
+
+from snippets import glide  # noqa: E402
+
+
+def test_inpaint_input_stacks_seven_channels() -> None:
+    rng = np.random.default_rng(0)
+    xt, x0 = rng.normal(size=(3, 4, 5)), rng.normal(size=(3, 4, 5))
+    mask = (rng.random((4, 5)) > 0.5).astype(float)
+    z = glide.inpaint_input(xt, x0, mask)
+    assert z.shape == (7, 4, 5)
+    np.testing.assert_array_equal(z[:3], xt)
+    np.testing.assert_array_equal(z[3:6][:, mask == 1], 0.0)          # the hole is erased
+    np.testing.assert_array_equal(z[3:6][:, mask == 0], x0[:, mask == 0])  # the rest is kept
+    np.testing.assert_array_equal(z[6], mask)
+    np.testing.assert_array_equal(glide.inpaint_input(xt, x0, mask[None]), z)  # (1, H, W) mask accepted
+
+
+def test_inpaint_input_edge_masks_and_errors() -> None:
+    xt, x0 = np.ones((3, 2, 2)), 2 * np.ones((3, 2, 2))
+    np.testing.assert_array_equal(glide.inpaint_input(xt, x0, np.zeros((2, 2)))[3:6], x0)  # nothing to fill
+    np.testing.assert_array_equal(glide.inpaint_input(xt, x0, np.ones((2, 2)))[3:6], 0.0)  # fill everything
+    with pytest.raises(ValueError):
+        glide.inpaint_input(xt, x0, np.full((2, 2), 0.5))
+    with pytest.raises(ValueError):
+        glide.inpaint_input(np.ones((4, 2, 2)), np.ones((4, 2, 2)), np.zeros((2, 2)))
