@@ -237,3 +237,95 @@ def bradley_terry_curve() -> Figure:
     right.set_ylabel("fitted $\\hat\\beta_i$")
     right.set_title(f"fit from {games} games per pair")
     return fig
+
+
+# --- Direct preference losses: DPO and IPO (the PsiPO paper) ----------------------------
+# h is the log-likelihood-ratio difference of a preference pair,
+# h = log pi(y_w)/pi_ref(y_w) - log pi(y_l)/pi_ref(y_l).
+
+
+def log_ratio_difference(logp_w: ArrayLike, logp_l: ArrayLike, ref_logp_w: ArrayLike,
+                         ref_logp_l: ArrayLike) -> NDArray[np.float64] | float:
+    """``h = (log pi(y_w) - log pi_ref(y_w)) - (log pi(y_l) - log pi_ref(y_l))`` from log-probabilities.
+
+    Positive when the policy has raised the preferred response relative to
+    the rejected one, compared with the reference policy.
+
+    >>> round(log_ratio_difference(np.log(0.5), np.log(0.1), np.log(0.25), np.log(0.25)), 6)  # log 5
+    1.609438
+    """
+    h = (np.asarray(logp_w, dtype=np.float64) - np.asarray(ref_logp_w, dtype=np.float64)) - (
+        np.asarray(logp_l, dtype=np.float64) - np.asarray(ref_logp_l, dtype=np.float64))
+    return _as_result(h)
+
+
+def dpo_loss(h: ArrayLike, beta: float) -> NDArray[np.float64] | float:
+    """DPO's loss for one pair, ``-log sigma(beta h)``, computed as ``log(1 + exp(-beta h))`` without overflow.
+
+    It decreases for every ``h``, so it has no finite minimiser: a pair can
+    always lower it by pushing ``h`` further up.
+
+    >>> round(dpo_loss(0.0, 0.1), 6)  # log 2
+    0.693147
+    >>> dpo_loss(-1e4, 1.0)
+    10000.0
+    """
+    return _as_result(np.logaddexp(0.0, -beta * np.asarray(h, dtype=np.float64)))
+
+
+def ipo_loss(h: ArrayLike, tau: float) -> NDArray[np.float64] | float:
+    """IPO's loss for one pair, ``(h - 1 / (2 tau))^2``: a regression of ``h`` onto the target ``1 / (2 tau)``.
+
+    >>> ipo_loss(5.0, 0.1)
+    0.0
+    >>> ipo_loss(0.0, 0.5)
+    1.0
+    """
+    return _as_result((np.asarray(h, dtype=np.float64) - 1.0 / (2.0 * tau)) ** 2)
+
+
+def dpo_ipo_losses() -> Figure:
+    """DPO's loss -log sigma(beta h) and IPO's (h - 1/(2 tau))^2 against the log-ratio difference h,
+    for beta = tau = 0.1: DPO keeps falling as h grows, IPO has its minimum at h = 5."""
+    from matplotlib.figure import Figure
+
+    beta = tau = 0.1
+    h = np.linspace(-10.0, 40.0, 501)
+    fig = Figure(figsize=(6.4, 3.3))
+    ax = fig.subplots()
+    ax.plot(h, dpo_loss(h, beta), color="C0", label=f"DPO: $-\\log\\sigma(\\beta h)$, $\\beta = {beta:g}$")
+    ax.plot(h, ipo_loss(h, tau) / 25.0, color="C1",
+            label=f"IPO: $(h - 1/(2\\tau))^2 / 25$, $\\tau = {tau:g}$")
+    ax.axvline(1 / (2 * tau), color="C1", ls="--", lw=1)
+    ax.annotate("IPO minimum\n$h = 1/(2\\tau) = 5$", (5, 0.05), xytext=(14, 1.15), fontsize=10,
+                arrowprops={"arrowstyle": "->", "lw": 0.8})
+    ax.annotate("DPO still decreasing", (32, float(dpo_loss(32.0, beta))), xytext=(22, 0.9), fontsize=10,
+                arrowprops={"arrowstyle": "->", "lw": 0.8})
+    ax.set_ylim(-0.05, 2.2)
+    ax.set_xlabel("$h$ = log-ratio difference of the preferred and rejected response")
+    ax.set_ylabel("loss")
+    ax.legend(loc="upper right", fontsize=9.5)
+    return fig
+
+
+from collections.abc import Callable  # noqa: E402
+
+
+def psi_po_objective(pi: ArrayLike, mu: ArrayLike, P: ArrayLike, psi: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+                     tau: float, pi_ref: ArrayLike) -> float:
+    """The PsiPO objective on a finite set of responses (one prompt):
+    ``sum_{y, y'} pi(y) mu(y') psi(P[y, y']) - tau * KL(pi || pi_ref)``.
+
+    ``P[y, y']`` is the probability that ``y`` is preferred to ``y'``, ``mu``
+    the distribution the comparison responses ``y'`` are drawn from. With
+    ``psi = logit`` and Bradley-Terry preferences this is the KL-regularised
+    reward objective of RLHF up to a constant; ``psi = identity`` gives IPO.
+
+    >>> P = np.array([[0.5, 0.9], [0.1, 0.5]])
+    >>> round(psi_po_objective([1.0, 0.0], [0.5, 0.5], P, lambda q: q, 0.0, [0.5, 0.5]), 6)
+    0.7
+    """
+    p = np.asarray(pi, dtype=np.float64)
+    m = np.asarray(mu, dtype=np.float64)
+    value = p @ psi(np.asarray(P, dtype=np.float64)) @ m
+    return float(value - tau * kl_divergence(p, pi_ref))
