@@ -333,3 +333,100 @@ def head_attention_maps() -> Figure:
         ax.set_yticks(range(len(_SENTENCE)), _SENTENCE if h == 0 else [], fontsize=9)
         ax.grid(False)
     return fig
+
+
+# --- What softmax sees: the spread of the scores within one row, and the entropy of a row -------------------
+# Appended for derivations/attention-scaling.md (the conditional-variance step and its figures).
+
+
+def query_key_scores(d: int, queries: int, keys: int, mu: float = 0.0, sigma: float = 1.0,
+                     seed: int = 0) -> NDArray[np.float64]:
+    """Unscaled scores ``Q K^T`` of ``queries`` random queries against ``keys`` random keys, shape ``(queries, keys)``.
+
+    Every entry of ``Q`` and ``K`` is iid ``N(mu, sigma^2)``. One row holds one
+    query against all keys: exactly what one softmax of an attention layer sees.
+
+    >>> query_key_scores(8, 3, 5).shape
+    (3, 5)
+    """
+    rng = np.random.default_rng(seed)
+    q = rng.normal(mu, sigma, size=(queries, d))
+    k = rng.normal(mu, sigma, size=(keys, d))
+    return q @ k.T
+
+
+def row_score_variance(d: int, queries: int = 2000, keys: int = 2000, mu: float = 0.0, sigma: float = 1.0,
+                       seed: int = 0) -> float:
+    """The variance of ``q^T k`` over the keys of one row, averaged over the queries (unbiased per row).
+
+    Its expectation is ``d sigma^2 (sigma^2 + mu^2)``: the variance given the
+    query, ``sigma^2 ||q||^2``, averaged over queries.
+
+    >>> v = row_score_variance(16, mu=0.5)
+    >>> bool(abs(v / (16 * 1.0 * (1.0 + 0.25)) - 1) < 0.02)
+    True
+    """
+    scores = query_key_scores(d, queries, keys, mu, sigma, seed)
+    return float(np.mean(np.var(scores, axis=1, ddof=1)))
+
+
+def mean_softmax_entropy(d: int, keys: int = 128, queries: int = 256, scale: bool = True,
+                         seed: int = 0) -> float:
+    """Average entropy (nats) of ``softmax`` over one row of ``keys`` scores, standard-normal ``q`` and ``k``.
+
+    ``scale=False`` drops the ``1 / sqrt(d)``. Uniform weights would give
+    ``log(keys)``; a one-hot row gives 0.
+
+    >>> bool(mean_softmax_entropy(512, scale=False) < 1.5 < 3.5 < mean_softmax_entropy(512) < np.log(128))
+    True
+    """
+    from snippets.information import entropy
+
+    scores = query_key_scores(d, queries, keys, seed=seed)
+    if scale:
+        scores = scores / np.sqrt(d)
+    return float(np.mean(entropy(softmax(scores, axis=-1))))
+
+
+def score_histograms() -> Figure:
+    """Histograms of ``q^T k`` for d = 16, 64, 256: unscaled they widen like sqrt(d), scaled they coincide."""
+    from matplotlib.figure import Figure
+
+    dims = (16, 64, 256)
+    fig = Figure(figsize=(7.2, 3.4))
+    raw_ax, scaled_ax = fig.subplots(1, 2)
+    for i, d in enumerate(dims):
+        dots = qk_dot_products(d, 40_000, seed=i)
+        raw_ax.hist(dots, bins=np.linspace(-50, 50, 101), density=True, histtype="step", lw=1.6,
+                    color=f"C{i}", label=f"$d$ = {d}")
+        scaled_ax.hist(dots / np.sqrt(d), bins=np.linspace(-5, 5, 81), density=True, histtype="step", lw=1.6,
+                       color=f"C{i}", label=f"$d$ = {d}")
+    grid = np.linspace(-5, 5, 201)
+    scaled_ax.plot(grid, np.exp(-grid**2 / 2) / np.sqrt(2 * np.pi), color="#777777", lw=1, ls="--",
+                   label="$N(0, 1)$")
+    raw_ax.set_title("unscaled $q^\\top k$")
+    scaled_ax.set_title("scaled $q^\\top k / \\sqrt{d}$")
+    for ax in (raw_ax, scaled_ax):
+        ax.set_xlabel("score")
+        ax.legend(fontsize=9.5)
+    raw_ax.set_ylabel("density")
+    return fig
+
+
+def softmax_entropy_vs_dimension() -> Figure:
+    """Average softmax entropy over 128 keys against d: unscaled it collapses, scaled it stays near log 128."""
+    from matplotlib.figure import Figure
+
+    dims = 2 ** np.arange(0, 11)
+    fig = Figure(figsize=(6.0, 3.4))
+    ax = fig.subplots()
+    for i, scale in enumerate((False, True)):
+        values = [mean_softmax_entropy(int(d), scale=scale, queries=64, seed=int(d)) for d in dims]
+        ax.semilogx(dims, values, "o-", color=f"C{1 - i}", label="scaled by $1/\\sqrt{d}$" if scale else "unscaled")
+    ax.axhline(np.log(128), color="#777777", lw=1, ls="--", label="uniform: $\\log 128 \\approx 4.85$")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("dimension $d$")
+    ax.set_ylabel("softmax entropy (nats)")
+    ax.set_ylim(0, 5.2)
+    ax.legend(fontsize=9.5, loc="lower left")
+    return fig

@@ -141,3 +141,119 @@ def parameters_vs_rank() -> Figure:
     ax.set_title(f"one {d} x {k} weight matrix")
     ax.legend(loc="lower right")
     return fig
+
+
+# --- Initialisation and gradients of the adapter (derivations/lora-initialization.md) -----------------------
+# The loss is least squares on a batch of row vectors, L(W) = 1/2 ||X W^T - Y||_F^2, so that its gradient
+# G = dL/dW = (X W^T - Y)^T X is explicit and the chain rule through W = W0 + (alpha / r) B A can be checked.
+
+
+def regression_loss(X: ArrayLike, Y: ArrayLike, W: ArrayLike) -> float:
+    """``L(W) = 1/2 ||X W^T - Y||_F^2`` for inputs ``X`` (``n x k``), targets ``Y`` (``n x d``), ``W`` (``d x k``).
+
+    >>> regression_loss(np.eye(2), np.zeros((2, 2)), np.eye(2))
+    1.0
+    """
+    residual = np.asarray(X, dtype=np.float64) @ np.asarray(W, dtype=np.float64).T - np.asarray(Y, dtype=np.float64)
+    return 0.5 * float(np.sum(residual**2))
+
+
+def regression_gradient(X: ArrayLike, Y: ArrayLike, W: ArrayLike) -> NDArray[np.float64]:
+    """``G = dL/dW = (X W^T - Y)^T X``, a ``d x k`` matrix, for the loss of :func:`regression_loss`.
+
+    >>> regression_gradient(np.eye(2), np.zeros((2, 2)), 2 * np.eye(2))
+    array([[2., 0.],
+           [0., 2.]])
+    """
+    x = np.asarray(X, dtype=np.float64)
+    return (x @ np.asarray(W, dtype=np.float64).T - np.asarray(Y, dtype=np.float64)).T @ x
+
+
+def lora_loss(X: ArrayLike, Y: ArrayLike, W0: ArrayLike, A: ArrayLike, B: ArrayLike, alpha: float) -> float:
+    """The regression loss as a function of the adapter: ``L(W0 + (alpha / r) B A)``.
+
+    >>> lora_loss(np.eye(2), np.eye(2), np.eye(2), np.ones((1, 2)), np.zeros((2, 1)), 1.0)
+    0.0
+    """
+    return regression_loss(X, Y, merge(W0, A, B, alpha))
+
+
+def lora_gradients(X: ArrayLike, Y: ArrayLike, W0: ArrayLike, A: ArrayLike, B: ArrayLike,
+                   alpha: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``(dL/dA, dL/dB) = ((alpha / r) B^T G, (alpha / r) G A^T)`` with ``G`` the gradient at the merged ``W``.
+
+    >>> gA, gB = lora_gradients(np.eye(2), np.zeros((2, 2)), np.eye(2), np.ones((1, 2)), np.zeros((2, 1)), 1.0)
+    >>> gA, gB.ravel()
+    (array([[0., 0.]]), array([1., 1.]))
+    """
+    a, b = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    G = regression_gradient(X, Y, merge(W0, a, b, alpha))
+    scale = alpha / _rank(a, b)
+    return scale * (b.T @ G), scale * (G @ a.T)
+
+
+def train_lora(X: ArrayLike, Y: ArrayLike, W0: ArrayLike, A: ArrayLike, B: ArrayLike, alpha: float,
+               lr: float, steps: int) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Full-batch gradient descent on ``A`` and ``B`` (``W0`` frozen); returns ``(A, B, losses)``.
+
+    ``losses[t]`` is the loss before step ``t`` (``steps + 1`` values in all).
+
+    >>> _, _, losses = train_lora(np.eye(2), np.eye(2), np.zeros((2, 2)), np.eye(2), np.zeros((2, 2)), 2.0, 0.3, 50)
+    >>> bool(losses[-1] < 1e-6 < losses[0])
+    True
+    """
+    a, b = np.array(A, dtype=np.float64), np.array(B, dtype=np.float64)
+    losses = [lora_loss(X, Y, W0, a, b, alpha)]
+    for _ in range(steps):
+        grad_a, grad_b = lora_gradients(X, Y, W0, a, b, alpha)
+        a, b = a - lr * grad_a, b - lr * grad_b
+        losses.append(lora_loss(X, Y, W0, a, b, alpha))
+    return a, b, np.array(losses)
+
+
+def best_rank_approximation(M: ArrayLike, r: int) -> NDArray[np.float64]:
+    """The best rank-``r`` approximation of ``M`` (Eckart–Young): its ``r`` leading singular triplets.
+
+    >>> best_rank_approximation(np.diag([3.0, 2.0, 1.0]), 2)
+    array([[3., 0., 0.],
+           [0., 2., 0.],
+           [0., 0., 0.]])
+    """
+    U, s, Vt = np.linalg.svd(np.asarray(M, dtype=np.float64), full_matrices=False)
+    return (U[:, :r] * s[:r]) @ Vt[:r]
+
+
+def _target_update(d: int = 32, seed: int = 0) -> NDArray[np.float64]:
+    """A ``d x d`` update with singular values ``1, 1/2, ..., 1/d``: no low rank is exact."""
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    V, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    return (U / np.arange(1, d + 1)) @ V.T
+
+
+def rank_vs_error() -> Figure:
+    """Relative error of the best rank-r approximation of an update (Eckart–Young), and of LoRA trained by GD."""
+    from matplotlib.figure import Figure
+
+    d = 32
+    target = _target_update(d)
+    sigma = np.linalg.svd(target, compute_uv=False)
+    ranks = np.arange(1, d + 1)
+    best = np.sqrt([np.sum(sigma[r:] ** 2) for r in ranks]) / np.linalg.norm(target)
+    trained_ranks = np.array([1, 2, 4, 8, 16])
+    trained = []
+    for r in trained_ranks:
+        A, B = init_lora(d, d, int(r), rng=1)
+        A, B, _ = train_lora(np.eye(d), target.T, np.zeros((d, d)), A, B, alpha=float(r), lr=0.5, steps=1500)
+        trained.append(np.linalg.norm(delta_weight(A, B, float(r)) - target) / np.linalg.norm(target))
+    fig = Figure(figsize=(6.4, 3.6))
+    ax = fig.subplots()
+    ax.plot(ranks, best, color="C0", lw=2, label="best rank $r$ (SVD, Eckart\u2013Young)")
+    ax.plot(trained_ranks, trained, "o", color="C1", markersize=8, label="LoRA trained by GD ($B_0 = 0$)")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("rank $r$")
+    ax.set_ylabel(r"relative error $\|\Delta W_r - \Delta W\|_F / \|\Delta W\|_F$")
+    ax.set_title(r"target $\Delta W$: $32 \times 32$, singular values $1, 1/2, \ldots, 1/32$", fontsize=10.5)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper right")
+    return fig

@@ -154,3 +154,54 @@ def score_vs_offset() -> Figure:
     ax.set_title(r"$q = k = (1, \ldots, 1)$, $d$ = 64, base 10000", fontweight="normal")
     ax.legend(loc="upper right")
     return fig
+
+
+# --- The relative-position derivation (derivations/rope-relative-position.md) -------------------------------
+
+
+def rope_complex(x: ArrayLike, position: ArrayLike, base: float = 10000.0) -> NDArray[np.float64]:
+    """RoPE computed the paper's other way: each pair as a complex number times ``exp(i m theta_k)``.
+
+    Returns the real layout of :func:`rope` (pairs interleaved), so the two
+    can be compared entry by entry.
+
+    >>> bool(np.allclose(rope_complex([1.0, 2.0, 3.0, 4.0], 5), rope([1.0, 2.0, 3.0, 4.0], 5)))
+    True
+    """
+    v = np.asarray(x, dtype=np.float64)
+    if v.shape[-1] % 2:
+        raise ValueError(f"RoPE rotates pairs of features, so d must be even, got {v.shape[-1]}")
+    z = as_complex(v)
+    turned = z * np.exp(1j * np.asarray(position, dtype=np.float64)[..., None] * rope_frequencies(2 * z.shape[-1], base))
+    out = np.empty(turned.shape[:-1] + (2 * turned.shape[-1],))
+    out[..., 0::2], out[..., 1::2] = turned.real, turned.imag
+    return out
+
+
+def relative_angle() -> Figure:
+    """One 2-D pair of a query and of a key at positions (m, n) = (1, 3) and (6, 8): the angle between them is the same."""
+    from matplotlib.figure import Figure
+
+    theta = 0.4
+    q, k = np.array([1.0, 0.2]), np.array([0.8, -0.3])
+    fig = Figure(figsize=(7.2, 4.0))
+    axes = fig.subplots(1, 2)
+    circle = np.linspace(0, 2 * np.pi, 200)
+    for ax, (m, n) in zip(axes, ((1, 3), (6, 8))):
+        qm, kn = rope(q, m, theta=[theta]), rope(k, n, theta=[theta])
+        for radius in (np.hypot(*q), np.hypot(*k)):
+            ax.plot(radius * np.cos(circle), radius * np.sin(circle), color="#bbbbbb", linewidth=0.8)
+        for vec, colour, label in ((qm, "C0", f"query at $m$ = {m}"), (kn, "C1", f"key at $n$ = {n}")):
+            ax.annotate("", vec, (0, 0), arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2})
+            ax.plot([], [], color=colour, lw=2, label=label)
+        a, b = np.arctan2(qm[1], qm[0]), np.arctan2(kn[1], kn[0])
+        arc = np.linspace(a, b, 40)
+        ax.plot(0.35 * np.cos(arc), 0.35 * np.sin(arc), color="#555555", linewidth=1.2)
+        ax.set_title(f"score {qm @ kn:.3f}, angle {np.degrees(b - a):.1f}\u00b0", fontsize=11)
+        ax.set_aspect("equal")
+        ax.set_xlim(-1.2, 1.2)
+        ax.set_ylim(-1.2, 1.2)
+        ax.set_xticks([-1, 0, 1])
+        ax.set_yticks([-1, 0, 1])
+        ax.legend(loc="lower left", fontsize=9.5)
+    return fig
