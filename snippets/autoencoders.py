@@ -437,3 +437,19 @@ def linear_ae_min_loss(X: ArrayLike, k: int) -> float:
     X = np.asarray(X, dtype=np.float64)
     _, U = top_eigenvectors(X @ X.T, k)
     return linear_ae_loss(U.T, U, X)
+
+
+def fit_linear_ae(X: ArrayLike, k: int, steps: int = 2000, weight_decay: float = 0.0,
+                  seed: int = 0) -> tuple[Array, Array]:
+    """Train a linear autoencoder by gradient descent with step ``0.1 / lambda_1`` (``lambda_1`` the largest
+    eigenvalue of ``X X^T``, so that the step is stable) from a small random start; returns ``(W1, W2)``.
+
+    >>> W1, W2 = fit_linear_ae(np.diag([2.0, 1.0]), 1)
+    >>> bool(abs(abs(W2[0, 0] * W1[0, 0]) - 1.0) < 1e-6)
+    True
+    """
+    data = np.asarray(X, dtype=np.float64)
+    lam = float(np.linalg.eigvalsh(data @ data.T)[-1])
+    W1, W2, _ = train_linear_ae(data, k, steps, 0.1 / lam, weight_decay=weight_decay, seed=seed,
+                                record_every=steps + 1)
+    return W1, W2

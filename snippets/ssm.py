@@ -317,3 +317,17 @@ def continuous_state(A: ArrayLike, B: ArrayLike, u: float, t: float) -> Array:
     augmented[:n, n:] = B
     # The top-right block of exp([[A, B], [0, 0]] t) is integral_0^t e^{A s} ds B.
     return expm(augmented * t)[:n, n:] * u
+
+
+def random_stable_model(n: int, radius: float, seed: int) -> tuple[Array, Array, Array]:
+    """A seeded random model ``(A, B, C)``: Gaussian entries, with ``A`` rescaled to spectral radius
+    ``radius`` so that its powers neither blow up nor vanish too fast over a few hundred steps.
+
+    >>> A, B, C = random_stable_model(3, 0.9, 0)
+    >>> round(float(np.max(np.abs(np.linalg.eigvals(A)))), 12), B.shape, C.shape
+    (0.9, (3, 1), (1, 3))
+    """
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n))
+    A *= radius / np.max(np.abs(np.linalg.eigvals(A)))
+    return A, rng.standard_normal((n, 1)), rng.standard_normal((1, n))

@@ -132,6 +132,8 @@ def test_weight_decay_reaches_the_symmetric_optimum() -> None:
     # Both are optima; compare the products (the signs of the columns are free).
     np.testing.assert_allclose(W2 @ W1, expected_W2 @ expected_W1, atol=1e-9)
     np.testing.assert_allclose(W1, W2.T, atol=1e-10)
+    for gradient in ae.linear_ae_gradients(W1, W2, X, 0.5):
+        assert np.abs(gradient).max() < 1e-10
 
 
 @DETERMINISTIC

@@ -132,3 +132,13 @@ def test_cost_counts() -> None:
     for L in range(1, 300):
         N = ssm.fft_size(L)
         assert N >= 2 * L - 1 and (N == 1 or N // 2 < 2 * L - 1) and N & (N - 1) == 0
+
+
+def test_repeated_squaring_matches_sequential_products_at_l_1000() -> None:
+    A, _, _ = ssm.random_stable_model(5, 0.999, 2)
+    sequential = np.eye(5)
+    for _ in range(1000):
+        sequential = sequential @ A
+    fast, products = ssm.matrix_power_by_squaring(A, 1000)
+    assert products == 14
+    assert np.linalg.norm(fast - sequential) <= 1e-10 * np.linalg.norm(sequential)
