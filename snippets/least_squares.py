@@ -137,8 +137,10 @@ def gd_closed_form(X: ArrayLike, y: ArrayLike, lr: float, t: int, w0: ArrayLike 
     w_init = np.zeros(d) if w0 is None else _f(w0)
     w_star = pseudoinverse(XX) @ _f(y)
     lam, Q = np.linalg.eigh(hessian(XX))
+    # eigenvalues at round-off level belong to the null space of X: exactly 0, factor exactly 1,
+    # so those directions keep w_0's component however large t is
+    lam[lam <= max(XX.shape) * np.finfo(np.float64).eps * max(lam[-1], 0.0)] = 0.0
     factors = (1.0 - lr * lam) ** t
-    # directions with lam = 0 (the null space of X) have factor 1: they keep w_0's component
     return w_star + Q @ (factors * (Q.T @ (w_init - w_star)))
 
 
