@@ -263,6 +263,37 @@ def noise_trained_solution(X: ArrayLike, y: ArrayLike, sigma: float, copies: int
     return np.linalg.solve(A, b)
 
 
+def noisy_sgd_scalar(x: float, y: float, sigma: float, lr: float, steps: int,
+                     rng: int | np.random.Generator = 0, w0: float = 0.0) -> Array:
+    """SGD on one example ``(x, y)`` whose input gets fresh noise at every step: ``x_t = x + sigma z_t``,
+    ``w_{t+1} = w_t - 2 lr x_t (x_t w_t - y)`` (the gradient of ``(x_t w - y)^2``). Returns ``w_0, ..., w_steps``.
+
+    >>> noisy_sgd_scalar(1.0, 2.0, 0.0, 0.25, 2).tolist()
+    [0.0, 1.0, 1.5]
+    """
+    xs = x + sigma * np.random.default_rng(rng).standard_normal(steps)
+    path = np.empty(steps + 1)
+    path[0] = w = w0
+    for t, xt in enumerate(xs):
+        w = w - 2 * lr * xt * (xt * w - y)
+        path[t + 1] = w
+    return path
+
+
+def noisy_sgd_step_draws(x: float, y: float, sigma: float, lr: float, samples: int, seed: int = 0) -> Array:
+    """Pairs ``(w_t, w_{t+1})`` for one step of ``noisy_sgd_scalar`` from ``samples`` independent runs, with
+    ``w_t`` drawn from ``N(0.5, 0.3^2)`` (any distribution independent of the step's noise would do):
+    shape ``(samples, 2)``.
+
+    >>> noisy_sgd_step_draws(1.0, 2.0, 0.0, 0.25, 3).shape
+    (3, 2)
+    """
+    gen = np.random.default_rng(seed)
+    w_t = 0.5 + 0.3 * gen.standard_normal(samples)
+    x_t = x + sigma * gen.standard_normal(samples)
+    return np.stack([w_t, w_t - 2 * lr * x_t * (x_t * w_t - y)], axis=-1)
+
+
 # --- Ridge as a posterior: conditional expectation and MAP ------------------------
 
 
