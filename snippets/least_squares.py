@@ -341,6 +341,18 @@ def regression_coefficients(W: ArrayLike, Y: ArrayLike) -> Array:
     return np.linalg.lstsq(_f(Y), _f(W), rcond=None)[0].T
 
 
+def empirical_covariances(X: ArrayLike, noise_var: float, samples: int, seed: int = 0) -> tuple[Array, Array]:
+    """Monte Carlo estimates of ``Sigma_WY = E[W Y^T]`` (shape ``(d, n)``) and ``Sigma_YY = E[Y Y^T]`` (``(n, n)``)
+    from ``samples`` draws of ``sample_weights_and_targets`` (both means are zero, so no centring).
+
+    >>> S_wy, S_yy = empirical_covariances([[1.0]], 0.0, 4)
+    >>> bool(np.allclose(S_wy, S_yy))
+    True
+    """
+    W, Y = sample_weights_and_targets(X, noise_var, samples, seed)
+    return W.T @ Y / samples, Y.T @ Y / samples
+
+
 def log_posterior(X: ArrayLike, y: ArrayLike, w: ArrayLike, noise_var: float, prior_var: float) -> float:
     """``log p(w | y)`` for the prior ``w ~ N(0, prior_var I)`` and likelihood ``y | w ~ N(X w, noise_var I)``,
     by Bayes' theorem with every density normalised: log prior + log likelihood - log evidence, the evidence
@@ -360,8 +372,9 @@ def log_posterior(X: ArrayLike, y: ArrayLike, w: ArrayLike, noise_var: float, pr
 
 
 def map_estimate(X: ArrayLike, y: ArrayLike, noise_var: float, prior_var: float) -> Array:
-    """The MAP weights, found by maximising ``log_posterior`` numerically (L-BFGS from zero with the
-    analytic gradient ``X^T (y - X w) / noise_var - w / prior_var``), not from the closed form.
+    """The MAP weights, found numerically, not from the closed form: L-BFGS from zero on the negative log
+    posterior up to its constant, ``||y - X w||^2 / (2 noise_var) + ||w||^2 / (2 prior_var)``, with its gradient
+    ``X^T (X w - y) / noise_var + w / prior_var``.
 
     >>> map_estimate([[1.0]], [2.0], 1.0, 1.0).round(6).tolist()
     [1.0]
@@ -607,23 +620,3 @@ def gd_quadratic_paths() -> Figure:
     ax.legend(fontsize=9, loc="lower right", title="limit $2/\\lambda_{\\max} = 0.2$", title_fontsize=9)
     return fig
 
-
-def skewed_posterior_map() -> Figure:
-    """The Beta(4, 10) posterior of a coin's heads probability after 2 heads in 10 tosses under a Beta(2, 2)
-    prior: its mode (the MAP estimate, 0.25), median and mean (about 0.286) differ, unlike a Gaussian's."""
-    from matplotlib.figure import Figure
-    from scipy.stats import beta
-
-    a, b = 4.0, 10.0
-    p = np.linspace(0, 1, 500)
-    dist = beta(a, b)
-    fig = Figure(figsize=(6.4, 3.2))
-    ax = fig.subplots()
-    ax.plot(p, dist.pdf(p), color="C0", lw=2.0, label="posterior Beta(4, 10)")
-    for colour, value, name in (("C1", (a - 1) / (a + b - 2), "MAP (mode)"), ("C2", dist.median(), "median"),
-                                ("C3", dist.mean(), "mean")):
-        ax.axvline(value, color=colour, ls="--", lw=1.2, label=f"{name} = {value:.3f}")
-    ax.set_xlabel("probability of heads $p$")
-    ax.set_ylabel("density")
-    ax.legend(fontsize=9, loc="upper right")
-    return fig
