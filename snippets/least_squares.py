@@ -353,6 +353,17 @@ def empirical_covariances(X: ArrayLike, noise_var: float, samples: int, seed: in
     return W.T @ Y / samples, Y.T @ Y / samples
 
 
+def residual_cross_moment(X: ArrayLike, noise_var: float, A: ArrayLike, samples: int, seed: int = 0) -> Array:
+    """Monte Carlo estimate of ``E[(W - A Y) Y^T]`` (shape ``(d, n)``) for the estimator ``A Y`` in the model of
+    ``sample_weights_and_targets``: zero exactly for the best linear estimator (the orthogonality principle).
+
+    >>> residual_cross_moment([[1.0]], 0.0, [[1.0]], 5).tolist()
+    [[0.0]]
+    """
+    W, Y = sample_weights_and_targets(X, noise_var, samples, seed)
+    return (W - Y @ _f(A).T).T @ Y / samples
+
+
 def log_posterior(X: ArrayLike, y: ArrayLike, w: ArrayLike, noise_var: float, prior_var: float) -> float:
     """``log p(w | y)`` for the prior ``w ~ N(0, prior_var I)`` and likelihood ``y | w ~ N(X w, noise_var I)``,
     by Bayes' theorem with every density normalised: log prior + log likelihood - log evidence, the evidence

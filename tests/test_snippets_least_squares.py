@@ -124,6 +124,10 @@ def test_gd_from_zero_reaches_pinv_and_from_elsewhere_another_interpolant() -> N
     w_pinv = np.linalg.pinv(X) @ y
     w = ls.gd_least_squares(X, y, lr, 20_000)[-1]
     assert np.linalg.norm(w - w_pinv) < 1e-8
+    # other interpolants: the same plus random null-space vectors; all fit, all are longer
+    others = w + np.random.default_rng(1).standard_normal((1000, X.shape[1])) @ ls.null_space_projector(X)
+    assert np.all(np.abs(others @ X.T - y) < 1e-8)
+    assert np.all(np.linalg.norm(others, axis=1) > np.linalg.norm(w))
     w0 = np.random.default_rng(9).standard_normal(X.shape[1])
     v = ls.gd_least_squares(X, y, lr, 20_000, w0)[-1]
     assert np.linalg.norm(X @ v - y) < 1e-8
