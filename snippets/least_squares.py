@@ -507,12 +507,12 @@ def min_norm_interpolants() -> Figure:
     ax.plot(line[:, 0], line[:, 1], color="C5", lw=2.0, label="interpolants $x^\\top w = y$")
     angle = np.linspace(0, 2 * np.pi, 300)
     r = np.linalg.norm(w_min)
-    ax.plot(r * np.cos(angle), r * np.sin(angle), color="C4", lw=1.0, ls="--", label="circle $\\|w\\| = \\|X^+ y\\|$")
+    ax.plot(r * np.cos(angle), r * np.sin(angle), color="C4", lw=1.0, ls="--", label="circle $\\|w\\| = \\|X^{\\dagger} y\\|$")
     for colour, start, name in (("C0", np.zeros(2), "from $w_0 = 0$"), ("C1", np.array([-1.5, -2.0]), "from $w_0 \\neq 0$")):
         path = gd_least_squares(x, y, 0.08, 40, start)
         ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1.0, color=colour, label=f"gradient descent {name}")
         ax.plot(*path[-1], "s", color=colour, ms=7)
-    ax.plot(*w_min, "*", color="black", ms=12, label="$X^+ y$ (minimum norm)")
+    ax.plot(*w_min, "*", color="black", ms=12, label="$X^{\\dagger} y$ (minimum norm)")
     ax.axline((0, 0), (1.0, 2.0), color="C3", lw=0.8, ls=":", label="row space of $X$")
     ax.set_xlim(-2.4, 2.6)
     ax.set_ylim(-2.4, 2.2)
@@ -547,7 +547,7 @@ def noise_ridge_path() -> Figure:
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xlabel("$\\lambda$ (markers at $\\lambda = n\\sigma^2$, $n = 30$)")
     ax.set_ylabel("coefficient")
-    ax.legend(fontsize=9, loc="upper right")
+    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(0.01, 0.3))
     return fig
 
 
