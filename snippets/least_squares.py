@@ -171,7 +171,8 @@ def pseudoinverse(A: ArrayLike, rtol: float | None = None) -> Array:
     """The Moore-Penrose pseudoinverse ``V diag(1/s) U^T`` from the thin SVD ``A = U diag(s) V^T``.
 
     Singular values at or below ``rtol * s_max`` count as zero (their reciprocal is set to 0, not
-    inverted); ``rtol`` defaults to ``max(m, n) * eps``, numpy's default for ``numpy.linalg.pinv``.
+    inverted); ``rtol`` defaults to ``max(m, n) * eps``, as in ``scipy.linalg.pinv`` (``numpy.linalg.pinv``
+    defaults to ``rcond=1e-15``; the two agree except for singular values between the two cutoffs).
 
     >>> pseudoinverse([[1.0, 0.0], [0.0, 0.0]]).tolist()
     [[1.0, 0.0], [0.0, 0.0]]
