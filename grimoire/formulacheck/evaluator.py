@@ -33,6 +33,8 @@ from grimoire.formulacheck.nodes import (
 from grimoire.formulacheck.vectorized import Sampled
 
 CONSTANTS = {"e": math.e, "\\pi": math.pi, "\\infty": math.inf}
+# Subscripts that name a norm rather than give its order: \|A\|_F (Frobenius), \|x\|_\infty.
+NORM_NAMES = ("F", "\\infty")
 _NONE: frozenset[str] = frozenset()
 RANDOM = "~"  # dependency marker of a random variable: '~X' for the bound name X
 
@@ -442,7 +444,7 @@ class Evaluator:
     def function(self, node: Func) -> Any:
         if node.name == "norm":
             order: Any = None
-            if isinstance(node.option, Name) and node.option.name in ("F", "\\infty"):
+            if isinstance(node.option, Name) and node.option.name in NORM_NAMES:
                 order = "F" if node.option.name == "F" else "inf"
             elif node.option is not None:
                 order = self.evaluate(node.option)

@@ -17,12 +17,12 @@ from grimoire.formulacheck.bindings import CompiledBinding, compile_binding
 from grimoire.formulacheck.blocks import LHS, Binding, CheckBlock, Member, Options, RandomVariable, Sampler, closest
 from grimoire.formulacheck.errors import FormulaError, Location
 from grimoire.formulacheck.evaluator import (
-    CONSTANTS, bound_variable, dependencies, is_kronecker, scope_parts, subscript_uses,
+    CONSTANTS, NORM_NAMES, bound_variable, dependencies, is_kronecker, scope_parts, subscript_uses,
 )
 from grimoire.formulacheck.extract import DisplayFormula
 from grimoire.formulacheck.moments import RandomSpec
 from grimoire.formulacheck.names import Signature, bound_name, substitute
-from grimoire.formulacheck.nodes import BigOp, Name, Neg, Node, Num, Ref, Relation, Tuple, Word
+from grimoire.formulacheck.nodes import BigOp, Func, Name, Neg, Node, Num, Ref, Relation, Tuple, Word
 from grimoire.formulacheck.equations import parse_formula
 from grimoire.formulacheck.parser import Locate, Parser
 from grimoire.formulacheck.tokens import expand_macros, tokenize
@@ -159,6 +159,9 @@ def _unbound(node: Node, scope: frozenset[str]) -> list[Node]:
         return [found for index in node.indices for found in _unbound(index, scope)]  # type: ignore[attr-defined]
     if isinstance(node, Name):
         return [] if node.name in scope or node.name in CONSTANTS else [node]
+    if isinstance(node, Func) and node.name == "norm" and isinstance(node.option, Name) \
+            and node.option.name in NORM_NAMES:  # \|A\|_F names the norm; it is no variable
+        return [found for arg in node.args for found in _unbound(arg, scope)]
     found: list[Node] = []
     letters = node.indices if isinstance(node, BigOp) else [bound_variable(node)] if bound_variable(node) else None
     if letters is not None:

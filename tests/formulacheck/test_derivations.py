@@ -100,6 +100,8 @@ CASES = {
                               "n : int 2..5\nx : vector(n) 1..3\n@identity", 20),
     "sum over a set variable": (r"\sum_{t \in T} t^2 = \|T\|_2^2", r"\sum_{t \in T} t^2 = \|T\|_1^2",
                                 "n : int 2..4\nT : vector(n) -3..3\nt \\in T\n@identity", 20),
+    "frobenius norm": (r"\|A\|_F^2 = \operatorname{tr}(A^\top A)", r"\|A\|_F = \operatorname{tr}(A^\top A)",
+                       "A : matrix(2, 3) -2..2\n@identity", 10),
     "sum over a written set": (r"\sum_{t \in \{a, 2, 3\}} t^2 = a^2 + 13", r"\sum_{t \in \{a, 2, 3\}} t^2 = a^2 + 12",
                                "a : real -3..3\n@identity", 10),
     "product over a bound vector": (r"\prod_{t \in T} e^{t} = e^{\sum_{s \in T} s}", r"\prod_{t \in T} e^{t} = e^{\max_{s \in T} s}",
