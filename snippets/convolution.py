@@ -278,3 +278,22 @@ def pooling_gradients() -> Figure:
         ax.set_xticks([])
         ax.set_yticks([])
     return fig
+
+
+def weight_gradient_spread() -> Figure:
+    """Monte Carlo standard deviation of a weight-gradient entry against the input size n (k = 3, unit variances),
+    on the line m = n - k + 1."""
+    from matplotlib.figure import Figure
+
+    sizes = np.arange(4, 33, 2)
+    k = 3
+    spread = [weight_grad_samples(int(n), k, 4000, seed=int(n)).std() for n in sizes]
+    fig = Figure(figsize=(6.4, 3.4))
+    ax = fig.subplots()
+    ax.plot(sizes, sizes - k + 1, color="C0", lw=1.5, label="theory: $m = n - k + 1$")
+    ax.plot(sizes, spread, "o", color="C1", label="Monte Carlo, 4000 draws")
+    ax.set_xlabel("input side $n$ (kernel $k = 3$)", fontsize=12)
+    ax.set_ylabel("s.d. of $\\partial L / \\partial w_{11}$", fontsize=12)
+    ax.tick_params(labelsize=11)
+    ax.legend(fontsize=10)
+    return fig
