@@ -33,15 +33,19 @@ def walk_counts(A: ArrayLike, k: int) -> NDArray[np.float64]:
 
 
 def brute_force_walks(A: ArrayLike, k: int) -> NDArray[np.int64]:
-    """Count walks of length ``k`` by listing every sequence of ``k + 1`` nodes (exponential; small graphs only).
+    """Count walks of length ``k`` by listing every sequence of ``k + 1`` nodes (``n^(k+1)`` of them; small graphs only).
 
-    A walk ``v_0, ..., v_k`` counts ``prod A[v_t, v_{t+1}]`` times (once for a 0/1 adjacency).
+    A walk ``v_0, ..., v_k`` counts ``prod A[v_t, v_{t+1}]`` times (once for a 0/1 adjacency). The sequences
+    are enumerated as the rows of an index array, so the count involves no matrix product.
     """
     AA = np.asarray(A)
     n = AA.shape[0]
+    sequences = np.stack(np.unravel_index(np.arange(n ** (k + 1)), (n,) * (k + 1)), axis=1)
+    weights = np.ones(len(sequences), dtype=np.int64)
+    for t in range(k):
+        weights *= AA[sequences[:, t], sequences[:, t + 1]].astype(np.int64)
     counts = np.zeros((n, n), dtype=np.int64)
-    for walk in itertools.product(range(n), repeat=k + 1):
-        counts[walk[0], walk[-1]] += int(np.prod([AA[a, b] for a, b in zip(walk, walk[1:])]))
+    np.add.at(counts, (sequences[:, 0], sequences[:, -1]), weights)
     return counts
 
 
