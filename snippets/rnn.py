@@ -66,6 +66,12 @@ def with_spectral_radius(n: int, rho: float, seed: Seed = None, symmetric: bool 
     return rho * M / np.max(np.abs(np.linalg.eigvals(M)))
 
 
+def scaled_orthogonal(n: int, c: float, seed: Seed = None) -> NDArray[np.float64]:
+    """``c Q`` for a random orthogonal ``Q``: every singular value and every eigenvalue modulus equals ``|c|``."""
+    Q, R = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+    return c * Q * np.sign(np.diag(R))[None, :]
+
+
 def spectral_radius(W: ArrayLike) -> float:
     """``rho(W) = max |lambda_i(W)|``."""
     return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=np.float64)))))

@@ -83,3 +83,10 @@ def test_non_normal_matrix_shows_transient_growth_above_its_spectral_radius() ->
     norms = rnn.power_norms(W, 40)
     assert norms[2] > 1.0 > 0.5**2
     assert norms[40] < 1e-6
+
+
+def test_scaled_orthogonal_has_equal_singular_values_and_attains_the_bound() -> None:
+    W = rnn.scaled_orthogonal(5, 0.8, seed=7)
+    np.testing.assert_allclose(np.linalg.svd(W, compute_uv=False), 0.8, rtol=1e-12)
+    states = rnn.rnn_states(W, np.ones((5, 1)), np.zeros((9, 1)), np.zeros(5))
+    assert np.linalg.norm(rnn.state_jacobian(W, states, 0, 9), 2) == pytest.approx(0.8**9, rel=1e-10)
