@@ -156,6 +156,26 @@ def shrinkage_factors(s: ArrayLike, lam: float) -> NDArray[np.float64]:
     return ss / (ss + lam)
 
 
+def padded_singular_values(X: ArrayLike) -> NDArray[np.float64]:
+    """The singular values of the m x n matrix ``X`` from ``numpy.linalg.svd``, padded with zeros to length m.
+
+    >>> padded_singular_values([[3.0], [0.0]]).tolist()
+    [3.0, 0.0]
+    """
+    XX = np.asarray(X, dtype=np.float64)
+    s = np.linalg.svd(XX, compute_uv=False)
+    return np.concatenate([s, np.zeros(XX.shape[0] - s.size)])
+
+
+def sigma_matrix(X: ArrayLike) -> NDArray[np.float64]:
+    """The m x n matrix ``Sigma`` of the full SVD ``X = U Sigma V^T``: singular values on its diagonal."""
+    XX = np.asarray(X, dtype=np.float64)
+    s = np.linalg.svd(XX, compute_uv=False)
+    out = np.zeros_like(XX)
+    out[np.arange(s.size), np.arange(s.size)] = s
+    return out
+
+
 def purifier_svd(X: ArrayLike, lam: float) -> NDArray[np.float64]:
     """The purifier from the SVD ``X = U S V^T``: ``U diag(s_i^2 / (s_i^2 + lam)) U^T``.
 
