@@ -255,6 +255,18 @@ def ridge_map(K: ArrayLike, V: ArrayLike, lam: float) -> NDArray[np.float64]:
     return np.linalg.solve(gram, KK.T @ VV).T  # gram is symmetric
 
 
+def ridge_map_objective(W: ArrayLike, K: ArrayLike, V: ArrayLike, lam: float) -> float:
+    """``sum_i ||v_i - W k_i||^2 + lam ||W||_F^2`` for keys and values in the rows of ``K`` and ``V``.
+
+    >>> ridge_map_objective([[1.0]], [[1.0], [2.0]], [[1.0], [0.0]], 1.0)
+    5.0
+    """
+    KK = np.asarray(K, dtype=np.float64)
+    VV = np.asarray(V, dtype=np.float64).reshape(KK.shape[0], -1)
+    WW = np.atleast_2d(np.asarray(W, dtype=np.float64))
+    return float(np.sum((VV - KK @ WW.T) ** 2) + lam * np.sum(WW**2))
+
+
 def sherman_morrison(M_inv: ArrayLike, u: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
     """``(M + u v^T)^{-1}`` from ``M^{-1}`` in O(d^2): ``M^{-1} - M^{-1} u v^T M^{-1} / (1 + v^T M^{-1} u)``.
 
