@@ -72,7 +72,7 @@ def square_norm(x: ArrayLike) -> NDArray[np.float64] | float:
     >>> square_norm([1.0, 2.0])
     5.0
     """
-    out = np.sum(np.asarray(x, dtype=np.float64) ** 2, axis=-1)
+    out = np.sum(np.atleast_1d(np.asarray(x, dtype=np.float64)) ** 2, axis=-1)
     return float(out) if np.ndim(out) == 0 else out
 
 
