@@ -560,7 +560,10 @@ class Evaluator:
         """The bound name a derivative is taken with respect to, the flat positions of the entries that move,
         and whether they are all of it."""
         if isinstance(variable, Ref):
-            value = self.refs.get(variable.key)
+            if variable.key not in self.refs:  # a random variable or a set variable: no value to move
+                raise EvaluationError(f"cannot differentiate with respect to {variable.key}: only an input the "
+                                      "block draws or binds has a value to vary")
+            value = self.refs[variable.key]
             size = int(np.size(value)) if value is not None and not callable(value) else 1
             return variable.key, list(range(size)), True
         assert isinstance(variable, Index) and isinstance(variable.base, Ref)

@@ -243,3 +243,8 @@ def test_a_sum_over_a_set_runs_one_letter_without_an_upper_bound(check: Check) -
         check(r"\sum_{t \in T}^{3} t = 1", "T := np.ones(2)\n@identity", 1)
     with pytest.raises(CheckFailure, match=r"runs over a vector of numbers"):
         check(r"\sum_{t \in T} t = 1", "T := np.ones((2, 2))\n@identity", 1)
+
+
+def test_a_derivative_with_respect_to_a_random_variable_is_refused_with_a_reason(check: Check) -> None:
+    with pytest.raises(CheckFailure, match=r"cannot differentiate with respect to X: only an input the block draws"):
+        check(r"\frac{\partial}{\partial X} \E[X^2] = 2 \mu", "\\mu : real -1..1\nX ~ normal(\\mu, 1)\n@identity", 1)
