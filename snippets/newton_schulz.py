@@ -131,14 +131,14 @@ def singular_value_maps() -> Figure:
     sigma = np.geomspace(1e-3, 1.0, 400)
     fig = Figure(figsize=(6.4, 3.4))
     left, right = fig.subplots(1, 2)
-    for coeffs, label, colour in ((CUBIC, "cubic", "C0"), (MUON_QUINTIC, "Muon quintic", "C1")):
+    for coeffs, label, colour in ((CUBIC, "cubic", "C0"), (MUON_QUINTIC, "quintic", "C1")):
         s = sigma.copy()
         for _ in range(5):
             s = ns_polynomial(s, coeffs)
         left.semilogx(sigma, s, color=colour, label=label)
     low, high = quintic_band()
     left.axhspan(low, high, color="C1", alpha=0.15, lw=0)
-    left.axhline(1.0, color="C2", lw=1, ls="--", label="target 1")
+    left.axhline(1.0, color="C2", lw=1, ls="--", label="1")
     left.set_xlabel("initial singular value")
     left.set_ylabel("after 5 steps")
     left.set_ylim(0, 1.55)
@@ -148,11 +148,11 @@ def singular_value_maps() -> Figure:
     for coeffs, label, colour in ((CUBIC, "cubic", "C0"), (MUON_QUINTIC, "quintic", "C1")):
         paths = ns_singular_value_paths(G, 10, coeffs)
         right.fill_between(steps, paths.min(axis=1), paths.max(axis=1), color=colour, alpha=0.25, lw=0)
-        right.plot(steps, paths.min(axis=1), "o-", color=colour, ms=3, label=f"{label}: min, max")
+        right.plot(steps, paths.min(axis=1), "o-", color=colour, ms=3, label=label)
         right.plot(steps, paths.max(axis=1), "o-", color=colour, ms=3)
     right.axhline(1.0, color="C2", lw=1, ls="--")
     right.set_xlabel("Newton\u2013Schulz step")
-    right.set_ylabel("singular values (256\u00d7128)")
+    right.set_ylabel("min and max singular value")
     right.set_ylim(0, 1.55)
     right.legend(loc="upper left", ncols=2, handlelength=1.2, columnspacing=0.8)
     return fig
