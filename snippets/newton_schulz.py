@@ -119,6 +119,11 @@ def _gaussian(shape: tuple[int, int], seed: int) -> NDArray[np.float64]:
     return np.random.default_rng(seed).standard_normal(shape)
 
 
+def quintic_singular_values(shape: tuple[int, int] = (256, 128), steps: int = 5, seed: int = 0) -> NDArray[np.float64]:
+    """Singular values (descending) after ``steps`` quintic steps on a seeded, Frobenius-normalised Gaussian matrix."""
+    return np.linalg.svd(newton_schulz(_gaussian(shape, seed), steps, MUON_QUINTIC, eps=0.0), compute_uv=False)
+
+
 def quintic_band(shape: tuple[int, int] = (256, 128), steps: int = 5, seed: int = 0) -> tuple[float, float]:
     """The smallest and largest singular value after ``steps`` quintic steps on a seeded Gaussian matrix."""
     s = np.linalg.svd(newton_schulz(_gaussian(shape, seed), steps, MUON_QUINTIC, eps=0.0), compute_uv=False)

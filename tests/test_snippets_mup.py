@@ -102,3 +102,11 @@ def test_feature_change_width_scaling() -> None:
     assert fixed[1] / fixed[0] > 5
     with pytest.raises(ValueError):
         mup.feature_change(64, "sgd")
+
+
+def test_aligned_sign_change_at_4096_and_adam_equals_sign() -> None:
+    change = mup.aligned_sign_change(4096, 64, lr=1.0, seed=0)
+    np.testing.assert_allclose(np.abs(change), np.abs(change[0]), rtol=1e-12)
+    assert np.abs(change[0]) / 4096 == pytest.approx(np.sqrt(2 / np.pi), rel=0.03)
+    assert mup.unit_scaled_change_rms(4096, 256, "adam") == pytest.approx(
+        mup.unit_scaled_change_rms(4096, 256, "sign"), rel=1e-12)

@@ -98,3 +98,11 @@ def test_step_flops_leading_order_and_side_ratio() -> None:
     assert ns.ns_step_flops(m, n, quintic=False) / (4 * m * m * n) == pytest.approx(1.0, rel=0.02)
     assert ns.ns_step_flops(512, 4096, quintic=False) / ns.ns_step_flops(4096, 512, quintic=False) == \
         pytest.approx(1 / 8, rel=0.01)
+
+
+def test_thirty_cubic_steps_on_a_gaussian_matrix_reach_the_polar_factor() -> None:
+    G = np.random.default_rng(0).standard_normal((256, 128))
+    X = ns.newton_schulz(G, steps=30, coeffs=ns.CUBIC, normalize="2")
+    assert np.linalg.norm(X - polar(G)[0]) < 1e-8
+    assert np.abs(np.linalg.svd(X, compute_uv=False) - 1).max() < 1e-12
+    assert ns.quintic_singular_values((256, 128)).min() == pytest.approx(ns.quintic_band((256, 128))[0])
