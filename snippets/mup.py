@@ -27,8 +27,8 @@ from snippets.regularization import adam_step
 def rms(v: ArrayLike) -> float:
     """Root mean square of the entries: ``||v||_2 / sqrt(number of entries)``.
 
-    >>> rms([3.0, -4.0]) ** 2
-    12.5
+    >>> rms([3.0, -4.0, 0.0, 0.0])
+    2.5
     """
     v = np.asarray(v, dtype=np.float64)
     return float(np.sqrt(np.mean(v**2)))
