@@ -52,36 +52,73 @@ def test_an_abbreviation_opens_its_term_with_the_query_marked(page, site_url: st
 
 def test_escape_closes_and_results_are_walked_with_the_arrow_keys(page, site_url: str) -> None:
     page.goto(site_url)
+    page.wait_for_load_state("networkidle")  # Material's keyboard handlers are attached
     page.keyboard.press("f")
-    assert page.evaluate("() => document.getElementById('__search').checked")
+    page.wait_for_function("() => document.getElementById('__search').checked", timeout=5_000)
     page.keyboard.press("Escape")
-    assert not page.evaluate("() => document.getElementById('__search').checked")
+    page.wait_for_function("() => !document.getElementById('__search').checked", timeout=5_000)
     page.keyboard.press("s")
     page.keyboard.type("entropy", delay=30)
     results = wait_for_results(page, "entropy")
     assert len(results) >= 3
-    focused = []  # Material's order: each result's link, then its "more on this page" summary, if any
-    active = "() => document.activeElement.getAttribute('href') || document.activeElement.tagName"
-    for _ in range(4):
-        before = page.evaluate(active)
-        # Material handles keys asynchronously (its keyboard stream) and drops one that comes while it
-        # re-renders the results: press again until the focus moves, at most three times.
-        for _ in range(3):
-            page.keyboard.press("ArrowDown")
-            try:
-                page.wait_for_function(f"(before) => ({active})() !== before", arg=before, timeout=2_000)
-                break
-            except PlaywrightTimeout:
-                continue
-        focused.append(page.evaluate(active))
+    wait_until_settled(page)
+    try:
+        first = press_and_wait_for_focus(page, "ArrowDown")
+    except PlaywrightTimeout:
+        # About one run in eight on a busy machine, Material ignores ArrowDown from the query box until the
+        # box is focused again (root cause not found); clicking it is what a reader would do.
+        page.locator("input.md-search__input").click()
+        first = press_and_wait_for_focus(page, "ArrowDown")
+    focused = [first]  # Material's order: each result's link, then its "more on this page" summary, if any
+    for _ in range(3):
+        focused.append(press_and_wait_for_focus(page, "ArrowDown"))
     assert focused[0] == results[0][1]
     assert results[1][1] in focused[1:3], focused
-    page.keyboard.press("ArrowUp")
-    assert page.evaluate("() => document.activeElement.getAttribute('href') || ''") != focused[-1]
-    while page.evaluate("() => document.activeElement.getAttribute('href')") != results[1][1]:
-        page.keyboard.press("ArrowUp")
+    assert press_and_wait_for_focus(page, "ArrowUp") == focused[-2]
+    for _ in range(4):  # back up to the second result, at most as far as the walk went down
+        if page.evaluate(ACTIVE) == results[1][1]:
+            break
+        press_and_wait_for_focus(page, "ArrowUp")
+    assert page.evaluate(ACTIVE) == results[1][1]
     page.keyboard.press("Enter")  # follows the focused result
     page.wait_for_url(re.compile(".*" + re.escape(results[1][1].split("?")[0].split("/", 3)[-1]) + r"\?h=entropy$"))
+
+
+ACTIVE = "() => document.activeElement.getAttribute('href') || document.activeElement.tagName"
+
+
+def wait_until_settled(page) -> None:
+    """Until the result list has stopped changing for half a second.
+
+    Material renders results in batches and, while it re-renders, a key pressed is lost; once the list is
+    still, every key moves the focus exactly once.
+    """
+    page.wait_for_function(
+        """(sel) => {
+             const now = [...document.querySelectorAll(sel)].map(a => a.getAttribute('href')).join('|');
+             const last = window.__grimoireResults;
+             if (!last || last.list !== now) { window.__grimoireResults = {list: now, since: Date.now()}; return false; }
+             return Date.now() - last.since > 500;
+           }""", arg=RESULT_LINKS, polling=100, timeout=15_000)
+
+
+def press_and_wait_for_focus(page, key: str) -> str:
+    """Presses ``key`` and returns where the focus moved to.
+
+    Material handles keys asynchronously and now and then loses one (seen in about one run in four on a
+    busy machine, with the result list unchanged): a key that has not moved the focus after 5 seconds
+    was lost, not delayed, and is pressed again, at most three times in all.
+    """
+    before = page.evaluate(ACTIVE)
+    for attempt in range(3):
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(f"(before) => ({ACTIVE})() !== before", arg=before, timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    return page.evaluate(ACTIVE)
 
 
 def test_on_a_phone_search_opens_full_screen_and_lands_on_the_term(browser, site_url: str) -> None:
