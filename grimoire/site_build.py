@@ -171,9 +171,13 @@ class SiteBuild:
             generated.append((CLIENT_MATH_SCRIPT, script))
         return content, assets, generated
 
+    def term_titles(self) -> dict[str, str]:
+        """Each content page's title, by its site path."""
+        return {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+
     def navigation(self, pages: list[str]) -> NavPlan:
         """The sidebar order and prev/next chains of a site made of ``pages`` (see ``navigation``)."""
-        titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+        titles = self.term_titles()
         titles.update((uri, part.title) for uri, part in self._coverage_parts.items())
         return plan_nav(pages, titles, self._content)
 
@@ -358,7 +362,7 @@ class SiteBuild:
                 return self.checks.placeholder(page.path, status.line, style="coverage")
             return coverage_cell(self._mark_view(page.path, page.src_uri, status, None))
 
-        titles = {t.src_uri: t.meta.title for t in self.glossary.glossary.registry.terms}
+        titles = self.term_titles()
         pages = [self.formulas[uri] for uri in sorted(self.formulas)]
         parts = coverage_parts(pages, lambda page: titles.get(page.src_uri) or page.path)
         self._coverage_parts = {part.src_uri: part for part in parts}
