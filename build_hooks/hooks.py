@@ -190,8 +190,19 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     # Equation ids are made while typesetting, after MkDocs listed the page's anchors for link validation.
     if page.present_anchor_ids is not None:
         page.present_anchor_ids.update(build.anchor_ids(page.file.src_uri))
+    _label_headings(page.toc, build.heading_labels(result))
     _report(build)
     return result
+
+
+def _label_headings(items, labels) -> None:
+    # The table of contents named each heading from its Markdown, TeX and all; Material shows an
+    # item's typeset.title (HTML) instead of its title when there is one.
+    for item in items:
+        label = labels.get(item.id)
+        if label is not None:
+            item.typeset, item.title = {"title": label.html}, label.text
+        _label_headings(item.children, labels)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -238,7 +249,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.info(f"Grimoire: {build.figures.summary()}")
     _report(build)
     if build.problems and _command != "serve":
-        raise PluginError(f"Grimoire: {build.problems.summary()}; see the messages above.")
+        if log.isEnabledFor(logging.WARNING):
+            raise PluginError(f"Grimoire: {build.problems.summary()}; see the messages above.")
+        # `mkdocs build -q` shows errors only, so the problems are told in the one error.
+        raise PluginError(f"Grimoire: {build.problems.summary()}:\n{build.problems.report()}")
 
 
 def on_build_error(error: Exception) -> None:

@@ -64,6 +64,10 @@ class ProblemLog:
     def __len__(self) -> int:
         return len(self.problems)
 
+    def report(self) -> str:
+        """Every problem, one after the other, as the build log shows them."""
+        return "\n".join(problem.format() for problem in self.problems)
+
     def summary(self) -> str:
         n = len(self.problems)
         files = len({p.path for p in self.problems})

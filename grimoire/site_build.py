@@ -62,6 +62,7 @@ from .memo import Memo
 from .navigation import NavPlan, plan_nav
 from .notebook_page import exclude_chrome_from_search, markdown_at_file_lines, without_front_matter_cell
 from .mathrender import MathRenderer, RenderRequest, typeset_notebook, typeset_page
+from .mathrender.heading_labels import HeadingLabel, heading_labels
 from .mathrender.page_math import report_leaks
 from .mathrender.slots import FormulaSlots
 from .open_graph import with_open_graph
@@ -426,6 +427,10 @@ class SiteBuild:
         for problem in long_blocks:
             self.problems.add(problem)
         return markdown
+
+    def heading_labels(self, html: str) -> dict[str, HeadingLabel]:
+        """The sidebar labels of the typeset page's headings with math, by heading id."""
+        return heading_labels(html, self._slots.holds_formula) if self._slots.holds_formula(html) else {}
 
     def anchor_ids(self, src_path: str) -> list[str]:
         """Ids the typeset page holds that its Markdown did not (equation labels), for MkDocs' link validation."""

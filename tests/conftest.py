@@ -47,11 +47,14 @@ class BuildResult:
 
 
 def run_mkdocs_build(config_dir: Path, site_dir: Path, strict: bool = True,
-                     env: dict[str, str] | None = None) -> BuildResult:
-    """`mkdocs build` of the site configured in ``config_dir``, in a subprocess (``env`` added to ours)."""
+                     env: dict[str, str] | None = None, quiet: bool = False) -> BuildResult:
+    """`mkdocs build` (``-q`` when ``quiet``) of the site configured in ``config_dir``, in a subprocess
+    (``env`` added to ours)."""
     args = [str(MKDOCS), "build", "--site-dir", str(site_dir), "-f", str(config_dir / "mkdocs.yml")]
     if strict:
         args.append("--strict")
+    if quiet:
+        args.append("-q")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     proc = subprocess.run(args, cwd=config_dir, capture_output=True, text=True, env=env, timeout=300)
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site_dir)

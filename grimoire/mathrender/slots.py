@@ -46,6 +46,10 @@ class FormulaSlots:
         text = " ".join(search_text.split())
         return slot + (f'<code class="{SEARCH_TEXT_CLASS}">{html_lib.escape(text)}</code>' if text else "")
 
+    def holds_formula(self, html: str) -> bool:
+        """Whether ``html`` has a placeholder of this build."""
+        return f"<!--grimoire-math:{self._token}:" in html
+
     def fill(self, html: str) -> str:
         """Put every parked formula back into ``html``."""
 

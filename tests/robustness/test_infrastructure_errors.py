@@ -15,6 +15,7 @@ import pytest
 
 from grimoire.mathrender.cache import RenderCache
 from grimoire.mathrender.slots import FormulaSlots
+from tests.conftest import run_mkdocs_build
 from tests.robustness.conftest import JUPYTER, front
 
 
@@ -102,3 +103,13 @@ def test_a_placeholder_of_another_build_is_left_alone() -> None:
     foreign = other.park("<i>other</i>")
     page = f"{slot} {foreign} <!--grimoire-math:0--> <!--grimoire-math:{slot[18:-3].split(':')[0]}:7-->"
     assert mine.fill(page).startswith("<b>mine</b> " + foreign + " <!--grimoire-math:0--> <!--grimoire-math:")
+
+
+def test_a_quiet_build_still_says_what_the_problems_are(hostile_site) -> None:
+    # `mkdocs build -q` hides warnings, where the problems are logged: the closing error holds them.
+    hostile_site({"glossary/bad.md": front("Bad") + "# Bad\n\n$\\nope$ and $\\alsonope$\n"})
+    result = run_mkdocs_build(hostile_site.root, hostile_site.root / "quiet-site", quiet=True)
+    assert result.returncode != 0
+    assert "Grimoire: 2 problems in 1 file:" in result.log
+    assert "glossary/bad.md:8: KaTeX cannot typeset this inline formula: Undefined control sequence: \\nope" in result.log
+    assert "\\alsonope" in result.log and "see the messages above" not in result.log
