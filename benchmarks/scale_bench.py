@@ -77,8 +77,9 @@ def timed_build(root: Path, out: Path, cache: Path) -> tuple[float, float]:
     seconds = time.perf_counter() - began
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, for its resource usage
     log.close()
-    if status != 0:
-        raise SystemExit(f"the build of {root} failed; see {log.name}")
+    if status != 0:  # the log goes with a temporary work folder: what it says is in the message
+        said = Path(log.name).read_text("utf-8", "replace").splitlines()
+        raise SystemExit(f"the build of {root} failed:\n" + "\n".join(said[-40:]))
     return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
 
 
@@ -211,13 +212,14 @@ def main() -> None:
     try:
         for size in sizes:
             rows.append(measure(size, work, serve=not args.no_serve, search=not args.no_search))
-            print(f"measured {rows[-1].pages:,} pages", file=sys.stderr, flush=True)
+            # The figures so far, as they come: a run of an hour should not lose them to a later failure.
+            print(f"measured {rows[-1].pages:,} pages\n{report(rows)}", file=sys.stderr, flush=True)
+            if args.json:
+                args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), "utf-8")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print(report(rows))
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), "utf-8")
 
 
 if __name__ == "__main__":
