@@ -12,10 +12,10 @@ from pathlib import Path
 from grimoire.formulacheck.blocks import Block, parse_block
 from grimoire.formulacheck.errors import FormulaError, Location
 from grimoire.formulacheck.extract import DisplayFormula, extract_formulas
+from grimoire.layout import CONTENT_SECTIONS
 from grimoire.macros import default_macros_path, load_macros
 from grimoire.notebook_page import markdown_at_file_lines
 
-SITE_SECTIONS = ("glossary", "derivations")
 
 
 def project_root() -> Path:
@@ -25,7 +25,7 @@ def project_root() -> Path:
 def site_pages(root: Path | None = None) -> list[Path]:
     """Every page whose formulas must be checked, Markdown and notebooks, in a stable order."""
     base = root or project_root()
-    return sorted(path for section in SITE_SECTIONS for suffix in ("*.md", "*.ipynb")
+    return sorted(path for section in CONTENT_SECTIONS for suffix in ("*.md", "*.ipynb")
                   for path in (base / section).rglob(suffix) if ".ipynb_checkpoints" not in path.parts)
 
 
