@@ -422,11 +422,13 @@ class SiteBuild:
         shown = self._display_path(abs_src_path, src_path)
         markdown = self.equations.link(markdown, src_path, shown, body_first_line(source))
         markdown = self.glossary.link(markdown, src_path, shown, source)
-        markdown = self.citations.link(markdown, src_path, shown, source)
+        markdown, references = self.citations.link(markdown, src_path, shown, source)
         markdown, long_blocks = bound_markdown(markdown, shown, body_first_line(source))
         for problem in long_blocks:
             self.problems.add(problem)
-        return markdown
+        # What the engine writes comes after the bounds on what the author wrote.
+        generated = self.glossary.sections(src_path) + references
+        return markdown.rstrip() + generated if generated else markdown
 
     def heading_labels(self, html: str) -> dict[str, HeadingLabel]:
         """The sidebar labels of the typeset page's headings with math, by heading id."""

@@ -86,3 +86,16 @@ def test_tex_that_escapes_typesetting_is_a_build_problem(tiny_site) -> None:
     result = tiny_site({"pages/index.md": "# Home\n", "glossary/p.md": page("P", body)})
     assert result.returncode != 0
     assert "glossary/p.md:11: TeX reached the page untypeset" in result.log
+
+
+def test_used_in_grows_with_the_site_past_the_paragraph_bound(tiny_site) -> None:
+    # The bound on a paragraph (markdown_bounds.MAX_BLOCK) is for what an author writes; the engine's
+    # "Used in" list of a term used on every page of a big site is longer and must not trip it.
+    users = {f"derivations/user-{k:03}.md": page(f"A long page title for the user page number {k:03} of this test",
+                                                 "Uses [[Hub]].") for k in range(160)}
+    result = tiny_site({"pages/index.md": "# Home\n", "glossary/hub.md": page("Hub", "The hub."), **users})
+    assert result.returncode == 0, result.log
+    hub = result.page("glossary/hub/index.html")
+    used_in = hub[hub.index('id="used-in"'):]
+    assert used_in.count("<li>") == 160 and "user page number 159" in used_in
+    assert "too long to format" not in result.log

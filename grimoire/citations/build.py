@@ -121,8 +121,8 @@ class CitationBuild:
             "/" if urls[target_src_uri].endswith("/") else ""
         )
 
-    def link(self, markdown: str, src_uri: str, display_path: str, source: str) -> str:
-        """The page's Markdown with its citations written out and, when it cites, its References."""
+    def link(self, markdown: str, src_uri: str, display_path: str, source: str) -> tuple[str, str]:
+        """The page's Markdown with its citations written out, and its References section ("" if it cites nothing)."""
         first_line = body_first_line(source)
         own_paper = self._paper_keys.get(src_uri)
 
@@ -147,10 +147,10 @@ class CitationBuild:
             self.problems.add(Problem(display_path, None, f"{reported - MAX_PROBLEMS_PER_PAGE} more unknown citation keys (not listed)"))
         pieces.append(markdown[last:])
         markdown = "".join(pieces)
-        if writer.occurrences:
-            cited = [self.references[key] for key in writer.occurrences]
-            markdown = markdown.rstrip() + references_section(cited, writer.occurrences, paper_href)
-        return markdown
+        if not writer.occurrences:
+            return markdown, ""
+        cited = [self.references[key] for key in writer.occurrences]
+        return markdown, references_section(cited, writer.occurrences, paper_href)
 
     def generated_pages(self) -> list[tuple[str, str]]:
         """(site path, Markdown) of the Bibliography and the Papers index (none without ``references.bib``)."""

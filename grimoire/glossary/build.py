@@ -57,7 +57,7 @@ class GlossaryBuild:
         return pages
 
     def link(self, markdown: str, src_uri: str, display_path: str, source: str) -> str:
-        """The page's Markdown with term references linked and, on a term page, its backlinks."""
+        """The page's Markdown with term references linked (its generated sections come from ``sections``)."""
         first_line = body_first_line(source)
         linked: list[Term] = []
         markdown, problems = link_terms(
@@ -66,19 +66,31 @@ class GlossaryBuild:
         for problem in problems:
             self.problems.add(problem)
         term = self.glossary.registry.by_src_uri.get(src_uri)
-        related = self.glossary.related.get(term.slug, []) if term else []
+        linked += self.glossary.related.get(term.slug, []) if term else []
+        self._linked[src_uri] = list(dict.fromkeys(linked))
+        return markdown
+
+    def sections(self, src_uri: str) -> str:
+        """A term page's generated Markdown: its Related terms and the pages it is Used in.
+
+        The engine writes it, so the bounds on what an author writes (``markdown_bounds``) do not
+        apply: "Used in" grows with the site, one list item per page, and a list's items are parsed
+        one by one.
+        """
+        term = self.glossary.registry.by_src_uri.get(src_uri)
+        if term is None:
+            return ""
+        markdown = ""
+        related = self.glossary.related.get(term.slug, [])
         if related:
             # The front matter's `related` is the one source of the section: each term with its summary.
             items = [f"- {link_for(r, r.meta.title, src_uri)} — {markdown_literal(r.meta.summary)}" for r in related]
-            markdown = markdown.rstrip() + "\n\n" + RELATED_HEADING + "\n\n" + "\n".join(items) + "\n"
-            linked += related
-        referrers = self.glossary.backlinks.get(term.slug, []) if term else []
+            markdown += "\n\n" + RELATED_HEADING + "\n\n" + "\n".join(items) + "\n"
+        referrers = self.glossary.backlinks.get(term.slug, [])
         if referrers:
-            items = [f"- {link_for(r, r.meta.title, src_uri)}" for r in referrers]
-            markdown = (markdown.rstrip() + "\n\n" + USED_IN_HEADING + "\n\n" + USED_IN_OPEN + "\n\n"
-                        + "\n".join(items) + "\n\n</div>\n")
             # No hover cards for "Used in": a term used on thousands of pages would carry thousands of cards.
-        self._linked[src_uri] = list(dict.fromkeys(linked))
+            items = [f"- {link_for(r, r.meta.title, src_uri)}" for r in referrers]
+            markdown += "\n\n" + USED_IN_HEADING + "\n\n" + USED_IN_OPEN + "\n\n" + "\n".join(items) + "\n\n</div>\n"
         return markdown
 
     def cards(self, src_uri: str) -> str:
