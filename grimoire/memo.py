@@ -26,6 +26,16 @@ class Memo:
             self.used[key] = self.store[key] if key in self.store else compute()
         return self.used[key]
 
+    def find(self, key: Hashable, look_up: Callable[[], T | None]) -> T | None:
+        """As ``get``, for a look-up that may find nothing yet (a cache miss): a None is not kept,
+        so the next build looks again."""
+        if key in self.used:
+            return self.used[key]
+        found = self.store[key] if key in self.store else look_up()
+        if found is not None:
+            self.used[key] = found
+        return found
+
     def finish(self) -> None:
         self.store.clear()
         self.store.update(self.used)

@@ -103,6 +103,7 @@ class SiteBuild:
         self.figures = FigureBuild(
             layout.root, layout.cache_dir / "figures", self.problems, pool=self.pool,
             failures=None if memory is None else memory.setdefault("figure_failures", {}), index=snippets,
+            memo=self.memo,
         )
         self.checks = CheckBuild(
             layout.root, layout.cache_dir / "checks", self.problems, self.macros, self.pool,
@@ -586,10 +587,14 @@ class SiteBuild:
 
     def _display_path(self, abs_src_path: Path, src_path: str) -> str:
         """The path an author opens: relative to the project root when it is inside it."""
-        try:
-            return abs_src_path.resolve().relative_to(self.layout.root.resolve()).as_posix()
-        except ValueError:
-            return src_path
+        def display() -> str:
+            try:
+                return abs_src_path.resolve().relative_to(self.layout.root.resolve()).as_posix()
+            except ValueError:
+                return src_path
+
+        # Resolving asks the file system about every folder on the way: once per serve session.
+        return self.memo.get(("display path", str(abs_src_path), src_path), display)
 
 
 def cross_page_targets(text: str, content: frozenset[str]) -> list[str]:

@@ -61,3 +61,25 @@ def test_the_memo_keeps_what_the_last_build_used() -> None:
     assert second.get(("k", "a"), lambda: work("a")) == "A"
     second.finish()
     assert calls == ["a", "b"] and list(store) == [("k", "a")]
+
+
+def test_the_memo_looks_again_for_what_was_not_found() -> None:
+    # A cache miss (a check not run yet) is looked up again by the next build; a hit is kept.
+    store: dict = {}
+    disk: dict[str, str] = {}
+    looked: list[str] = []
+
+    def load(key: str) -> str | None:
+        looked.append(key)
+        return disk.get(key)
+
+    first = Memo(store)
+    assert first.find(("result", "k"), lambda: load("k")) is None
+    first.finish()
+    disk["k"] = "passed"
+    second = Memo(store)
+    assert second.find(("result", "k"), lambda: load("k")) == "passed"
+    second.finish()
+    third = Memo(store)
+    assert third.find(("result", "k"), lambda: load("k")) == "passed"
+    assert looked == ["k", "k"]

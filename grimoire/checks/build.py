@@ -112,7 +112,8 @@ class CheckBuild:
         self._planned[(path, item.formula.line)] = planned
         self._page_keys.setdefault(path, []).append(key)
         self.stats.checks += 1
-        planned.result = self.cache.load(key)
+        # A stored result never changes (its key holds every input): a serve session reads it from disk once.
+        planned.result = (self.memo or Memo()).find(("check result", key), lambda: self.cache.load(key))
         if planned.result is None and self.failures is not None:
             planned.result = self.failures.get(key)
         if planned.result is not None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..memo import Memo
 from ..problems import Problem, ProblemLog
 from ..workers.pool import SharedPool
 from . import html as figure_html
@@ -82,9 +83,11 @@ class FigureBuild:
     # run again until its key changes (what it wrote could otherwise trigger rebuild after rebuild).
     failures: dict[str, DrawOutcome] | None = None
     index: SnippetIndex | None = None  # the build's reading of snippets/, shared with the checks
+    memo: Memo | None = None  # kept across `mkdocs serve` rebuilds: references by page text, drawings by key
 
     def __post_init__(self) -> None:
         self.index = self.index or SnippetIndex(self.root)
+        self.memo = self.memo or Memo()
         self.cache = FigureCache(self.cache_dir)
         self.style = style_path(self.root)
         self.stats = FigureStats()
@@ -106,7 +109,7 @@ class FigureBuild:
             if abs_path.suffix != ".md":
                 continue
             text = read(abs_path) if read is not None else abs_path.read_text(encoding="utf-8")
-            refs = find_references(text)
+            refs = self.memo.get(("figure references", text), lambda: find_references(text))
             self._sources[path] = refs
             for ref in refs:
                 self._plan(ref.target)
@@ -240,7 +243,8 @@ class FigureBuild:
             return plan
         plan.def_line = module.functions.get(target.function)
         plan.key = figure_key(self.index, target, self.style)
-        plan.svg = self.cache.load(plan.key)
+        key = plan.key
+        plan.svg = self.memo.find(("drawing", key), lambda: self.cache.load(key))
         if plan.svg is not None:
             self.stats.cached += 1
             return plan

@@ -31,6 +31,9 @@ SEARCH_TEXT_CLASS = "grimoire-search-text"
 class FormulaSlots:
     def __init__(self, token: str | None = None) -> None:
         self._bodies: list[str] = []
+        # Every page's formulas are held until its HTML is written, and the cache hands each page its own
+        # copy of a formula's HTML: one copy per distinct formula keeps a big site's build small.
+        self._distinct: dict[str, str] = {}
         self._token = token or secrets.token_hex(8)
         self._slot = re.compile(
             rf'<!--grimoire-math:{self._token}:(\d+)-->(?:<code class="{SEARCH_TEXT_CLASS}">[^<]*</code>)?'
@@ -41,7 +44,7 @@ class FormulaSlots:
 
         ``search_text`` (an inline formula's TeX) is what the search index sees there.
         """
-        self._bodies.append(body)
+        self._bodies.append(self._distinct.setdefault(body, body))
         slot = f"<!--grimoire-math:{self._token}:{len(self._bodies) - 1}-->"
         text = " ".join(search_text.split())
         return slot + (f'<code class="{SEARCH_TEXT_CLASS}">{html_lib.escape(text)}</code>' if text else "")
