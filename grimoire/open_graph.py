@@ -12,23 +12,18 @@ it did not come out the same, and nothing in it becomes markup.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
 
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _attribute(text: str) -> str:
-    return html.escape(" ".join(html.unescape(_TAG.sub("", text)).split()), quote=True)
+from .html_text import attribute_text
 
 
 def open_graph_tags(title: str, description: str | None, url: str | None, home: bool) -> str:
     tags = [
         ("og:type", "website" if home else "article"),
-        ("og:title", _attribute(title)),
+        ("og:title", attribute_text(title)),
     ]
     if description:
-        tags.append(("og:description", _attribute(description)))
+        tags.append(("og:description", attribute_text(description)))
     if url:
         tags.append(("og:url", html.escape(url, quote=True)))
     return "".join(f'<meta property="{name}" content="{value}">' for name, value in tags)

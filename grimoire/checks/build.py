@@ -80,6 +80,7 @@ class CheckBuild:
 
     def __post_init__(self) -> None:
         self.index = self.index or SnippetIndex(self.root)
+        self.memo = self.memo or Memo()  # without a serve session's store, it saves repeats within the build
         self.cache = ResultCache(self.cache_dir)
         self._planned: dict[tuple[str, int], _Planned] = {}
         self._page_keys: dict[str, list[str]] = {}
@@ -95,9 +96,8 @@ class CheckBuild:
         if not self.enabled:
             return
         began = time.perf_counter()
-        memo = self.memo or Memo()
         for path, text in pages:
-            for item, key in memo.get(("checks", path, text, self.memo_inputs), lambda: self._keyed(path, text)):
+            for item, key in self.memo.get(("checks", path, text, self.memo_inputs), lambda: self._keyed(path, text)):
                 self._plan(path, item, key)
         self.stats.seconds += time.perf_counter() - began
 
@@ -113,7 +113,7 @@ class CheckBuild:
         self._page_keys.setdefault(path, []).append(key)
         self.stats.checks += 1
         # A stored result never changes (its key holds every input): a serve session reads it from disk once.
-        planned.result = (self.memo or Memo()).find(("check result", key), lambda: self.cache.load(key))
+        planned.result = self.memo.find(("check result", key), lambda: self.cache.load(key))
         if planned.result is None and self.failures is not None:
             planned.result = self.failures.get(key)
         if planned.result is not None:

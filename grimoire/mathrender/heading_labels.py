@@ -22,13 +22,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..html_text import attribute_text
+
 # A heading's content stops at the next heading tag, so an unclosed <h2> costs one scan, not one per heading.
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>((?:[^<]|<(?!/?h[1-6]\b))*)</h\1\s*>", re.I)
 _ID = re.compile(r'\bid="([^"]*)"')
 # The pilcrow Python-Markdown (``headerlink``) and nbconvert (``anchor-link``) append to a heading.
 _PERMALINK = re.compile(r'<a\b[^>]*\bclass="(?:headerlink|anchor-link)"[^>]*>.*?</a>', re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,5 @@ def heading_labels(html: str, holds_formula: Callable[[str], bool]) -> dict[str,
         if found is None or not holds_formula(content):
             continue
         # An inline formula's placeholder carries its TeX as <code> text, which the tags leave behind.
-        text = " ".join(html_lib.unescape(_TAG.sub("", _COMMENT.sub("", content))).split())
-        labels[html_lib.unescape(found.group(1))] = HeadingLabel(content, html_lib.escape(text))
+        labels[html_lib.unescape(found.group(1))] = HeadingLabel(content, attribute_text(content))
     return labels
