@@ -213,7 +213,7 @@ class SiteBuild:
         everywhere = digest([settings, self.macros_text(), engine_digest(), tags])
         sidebar = sidebar_digests(plan.nav, label)
         footer = neighbours((plan.reading, plan.authoring), label)
-        bibliography = self.bibliography_text()
+        bibliography = digest([self.bibliography_text()])  # hashed once, not once per citing page
         fingerprints = {}
         for uri, path in pages.items():
             text = self._generated.get(uri, "") if path is None else self.source(path)
@@ -368,8 +368,11 @@ class SiteBuild:
         pages = [self.formulas[uri] for uri in sorted(self.formulas)]
         parts = coverage_parts(pages, lambda page: titles.get(page.src_uri) or page.path)
         self._coverage_parts = {part.src_uri: part for part in parts}
+        # Every display formula of the site is listed: typeset in one batch (one cache query per few
+        # hundred formulas), not one by one.
+        park = self._display_parker(page.latex.get(s.line, "") for page in pages for s in page.statuses)
         return [(COVERAGE_SRC_URI, coverage_overview_markdown(parts, self._summary_slot)),
-                *((part.src_uri, coverage_part_markdown(part, cell, self._park_display)) for part in parts)]
+                *((part.src_uri, coverage_part_markdown(part, cell, park)) for part in parts)]
 
     def _mark_view(self, path: str, src_path: str, status: FormulaStatus, result: CheckResult | None,
                    details: bool = True) -> MarkView:
@@ -404,11 +407,18 @@ class SiteBuild:
                 states.append(self._mark_view(page.path, page.src_uri, status, result, details=False).state)
         return html_lib.escape(coverage_summary(states))
 
-    def _park_display(self, tex: str) -> str:
-        (result,) = self.renderer.render([RenderRequest(tex, True)])
-        if result.html is None:  # reported where the formula stands
-            return f"<code>{html_lib.escape(tex)}</code>"
-        return f'<div class="arithmatex">{self._slots.park(result.html)}</div>'
+    def _display_parker(self, formulas: Iterable[str]) -> Callable[[str], str]:
+        """Typesets ``formulas`` (display TeX) at once; the function returned parks one of them in a page."""
+        distinct = list(dict.fromkeys(formulas))
+        typeset = dict(zip(distinct, self.renderer.render([RenderRequest(tex, True) for tex in distinct])))
+
+        def park(tex: str) -> str:
+            result = typeset.get(tex) or self.renderer.render([RenderRequest(tex, True)])[0]
+            if result.html is None:  # reported where the formula stands
+                return f"<code>{html_lib.escape(tex)}</code>"
+            return f'<div class="arithmatex">{self._slots.park(result.html)}</div>'
+
+        return park
 
     def link_terms(self, markdown: str, src_path: str, abs_src_path: Path) -> str:
         """Markdown pages: term references become links; term pages get their backlinks."""

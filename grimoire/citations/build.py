@@ -27,7 +27,7 @@ from .bibfile import BIB_NAME, BibFile, read_bib
 from .formatting import Reference, format_references
 from .pages import BIBLIOGRAPHY_SRC_URI, PAPERS_SRC_URI, PageRef, bibliography_markdown, paper_header, papers_markdown
 from .render import CitationWriter, references_section
-from .syntax import find_citations
+from .syntax import Citation, find_citations
 
 MAX_PROBLEMS_PER_PAGE = 20
 
@@ -87,9 +87,12 @@ class CitationBuild:
             else:
                 self.papers[key] = page
                 self._paper_keys[term.src_uri] = key
-        yaml_text, body_line = split_front_matter(text)
-        body = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
-        for citation in self._memo.get(("citations", body), lambda: find_citations(body)):
+        def citations() -> list[Citation]:
+            yaml_text, body_line = split_front_matter(text)
+            body = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
+            return find_citations(body)
+
+        for citation in self._memo.get(("citations", text), citations):
             for item in citation.items:
                 key = self._known(item.key)
                 if key is not None and page not in self.cited_by.setdefault(key, []):

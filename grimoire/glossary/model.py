@@ -18,7 +18,7 @@ from ..markdown_text import blank_code
 from ..notebook_page import front_matter_text, markdown_text
 from ..problems import Problem
 from .frontmatter import PageMeta, read_meta, split_front_matter
-from .references import find_references
+from .references import Reference, find_references
 from .registry import Term, TermRegistry
 
 _DISPLAY = re.compile(r"^[ \t]*\$\$(.+?)\$\$", re.DOTALL | re.MULTILINE)
@@ -67,6 +67,27 @@ def _notebook_meta(rel: str, text: str) -> tuple[PageMeta | None, list[Problem],
     return meta, found, markdown_text(text)
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What the glossary reads from one Markdown page: a function of its text alone."""
+
+    meta: PageMeta
+    problems: list[Problem]
+    formula: str | None  # its first display formula
+    references: list[Reference]  # its [[term]] references
+
+
+def _page_facts(rel: str, text: str) -> PageFacts:
+    meta, found = read_meta(rel, text)
+    if meta is None:
+        # Still reachable by its slug, so one bad front matter is reported
+        # once and not again as every reference to the page.
+        meta = PageMeta(path=rel, title=PurePosixPath(rel).stem, summary="")
+    yaml_text, body_line = split_front_matter(text)
+    body = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
+    return PageFacts(meta, found, first_display_formula(body), find_references(body))
+
+
 def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = _read_file,
                   memo: Memo | None = None) -> Glossary:
     """The glossary of the pages among ``content`` (paths relative to ``root``): Markdown and notebooks.
@@ -77,7 +98,8 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
     memo = memo or Memo()
     problems: list[Problem] = []
     terms: list[Term] = []
-    bodies: dict[str, str] = {}
+    bodies: dict[str, str] = {}  # notebooks' Markdown
+    page_facts: dict[str, PageFacts] = {}  # Markdown pages'
     for rel in content:
         if rel.endswith(".ipynb"):
             meta, found, body = _notebook_meta(rel, read(root / rel))
@@ -88,29 +110,31 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
         if not rel.endswith(".md"):
             continue
         text = read(root / rel)
-        meta, found = memo.get(("front matter", rel, text), lambda: read_meta(rel, text))
-        problems += found
-        slug = PurePosixPath(rel).stem
-        if meta is None:
-            # Still reachable by its slug, so one bad front matter is reported
-            # once and not again as every reference to the page.
-            meta = PageMeta(path=rel, title=slug, summary="")
-        terms.append(Term(slug, rel, meta))
-        yaml_text, body_line = split_front_matter(text)
-        bodies[rel] = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
+        # Parsed once per text: a `mkdocs serve` rebuild parses only the pages that changed.
+        facts = memo.get(("glossary page", rel, text), lambda: _page_facts(rel, text))
+        problems += facts.problems
+        terms.append(Term(PurePosixPath(rel).stem, rel, facts.meta))
+        page_facts[rel] = facts
 
     registry = TermRegistry(terms)
     glossary = Glossary(registry, problems=problems + registry.problems)
+    # A set, not a scan of the list: a term used on thousands of pages has thousands of referrers.
+    linked: set[tuple[str, str]] = set()  # (target slug, referrer's src_uri)
+
+    def add_backlink(target: Term, referrer: Term) -> None:
+        if (target.slug, referrer.src_uri) not in linked:
+            linked.add((target.slug, referrer.src_uri))
+            glossary.backlinks.setdefault(target.slug, []).append(referrer)
+
     for term in registry.terms:
         for i, name in enumerate(term.meta.related):
             target = registry.resolve(name)
             if target is not None and target is not term:
                 # A related term is linked from the page, so it lists the page under "Used in".
-                if target not in glossary.related.setdefault(term.slug, []):
-                    glossary.related[term.slug].append(target)
-                referrers = glossary.backlinks.setdefault(target.slug, [])
-                if term not in referrers:
-                    referrers.append(term)
+                related = glossary.related.setdefault(term.slug, [])
+                if all(known is not target for known in related):
+                    related.append(target)
+                add_backlink(target, term)
             if target is None:
                 close = registry.suggest(name)
                 lines = term.meta.related_lines
@@ -122,18 +146,16 @@ def load_glossary(root: Path, content: list[str], read: Callable[[Path], str] = 
                         hint=("closest terms: " + ", ".join(close)) if close else "remove it, or write its page",
                     )
                 )
-        body = bodies[term.src_uri]
-        formula = first_display_formula(body)
+        facts = page_facts.get(term.src_uri)
+        formula = facts.formula if facts is not None else first_display_formula(bodies[term.src_uri])
         if formula is not None:
             glossary.formulas[term.slug] = formula
         # mkdocs-jupyter renders a notebook's Markdown itself: [[references]] there are not links.
-        references = memo.get(("references", body), lambda: find_references(body)) if term.src_uri.endswith(".md") else []
+        references = facts.references if facts is not None else []
         for ref in references:
             target = None if ref.malformed else registry.resolve(ref.target)
             if target is not None and target is not term:
-                referrers = glossary.backlinks.setdefault(target.slug, [])
-                if term not in referrers:
-                    referrers.append(term)
+                add_backlink(target, term)
     for referrers in glossary.backlinks.values():
         referrers.sort(key=lambda t: t.meta.title.casefold())
     return glossary
