@@ -176,7 +176,8 @@ class CheckBuild:
                     equation = self.equation_of and self.equation_of(path, planned.item.formula.line,
                                                                      planned.result.step_line)
                     self.problems.add(problem(path, planned.result, equation))
-            self.cache.prune()
+            # Once per `mkdocs serve` session (the memo keeps that it ran): it reads every entry's file.
+            self.memo.get(("check cache pruned", str(self.cache.directory)), self.cache.prune)
         self.stats.seconds += time.perf_counter() - began
 
     def summary(self) -> str:

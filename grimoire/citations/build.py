@@ -42,6 +42,7 @@ class CitationBuild:
         self.references: dict[str, Reference] = {}
         self._memo = Memo()
         self.cited_by: dict[str, list[PageRef]] = {}  # key -> pages citing it
+        self._citing: set[tuple[str, str]] = set()  # (key, src_uri) of cited_by: a work may be cited by thousands
         self.papers: dict[str, PageRef] = {}  # key -> its paper page
         self._paper_keys: dict[str, str] = {}  # paper page src_uri -> key
 
@@ -95,8 +96,9 @@ class CitationBuild:
         for citation in self._memo.get(("citations", text), citations):
             for item in citation.items:
                 key = self._known(item.key)
-                if key is not None and page not in self.cited_by.setdefault(key, []):
-                    self.cited_by[key].append(page)
+                if key is not None and (key, page.src_uri) not in self._citing:
+                    self._citing.add((key, page.src_uri))
+                    self.cited_by.setdefault(key, []).append(page)
 
     def _known(self, key: str) -> str | None:
         """The key as the bibliography spells it, or None."""
