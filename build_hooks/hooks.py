@@ -58,6 +58,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _build is not None:
         _build.close()
     engine = _load_engine(fresh=_command == "serve")
+    if _command == "serve":  # no full garbage collection while the author waits (grimoire/idle_collection.py)
+        _session.setdefault("collector", engine.idle_collection.IdleCollector()).rebuild_started()
     layout = engine.layout.ProjectLayout.for_config_dir(Path(config.config_file_path).parent)
     _build = engine.site_build.SiteBuild(layout, session=_session if _command == "serve" else None)
     _build.configure_figures(config.extra.get("grimoire"))
@@ -248,6 +250,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if build.figures.stats.figures:
         log.info(f"Grimoire: {build.figures.summary()}")
     _report(build)
+    _rebuild_finished()
     if build.problems and _command != "serve":
         if log.isEnabledFor(logging.WARNING):
             raise PluginError(f"Grimoire: {build.problems.summary()}; see the messages above.")
@@ -258,10 +261,20 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_build_error(error: Exception) -> None:
     if _build is not None:
         _build.close()  # stops figure workers at once
+    _rebuild_finished()
+
+
+def _rebuild_finished() -> None:
+    collector = _session.get("collector")
+    if collector is not None:
+        collector.rebuild_finished()
 
 
 def on_shutdown() -> None:
     global _build
+    collector = _session.pop("collector", None)
+    if collector is not None:
+        collector.close()
     if _build is not None:
         _build.close()
         _build = None
@@ -303,6 +316,7 @@ def _load_engine(fresh: bool):  # -> module
     engine = importlib.import_module("grimoire")
     importlib.import_module("grimoire.layout")
     importlib.import_module("grimoire.site_build")
+    importlib.import_module("grimoire.idle_collection")
     if fresh:
         _session["engine"] = _engine_signature()
     return engine

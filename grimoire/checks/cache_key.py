@@ -29,7 +29,12 @@ from ..formulacheck.pages import Item
 CHECKER_VERSION = "1"
 ALWAYS_VERSIONED = ("numpy", "scipy", "hypothesis")
 _ENGINE = Path(__file__).resolve().parent.parent
-_CHECKER_CODE = ("formulacheck", "checks", "workers", "macros.py", "markdown_text.py")
+# The code a checking worker loads (tests/test_checker_version.py keeps the list complete). Not the main
+# process's planning, storing and marking (checks/build.py, cache.py, domain.py): a change there would
+# otherwise run every check of the site again.
+_CHECKER_CODE = ("formulacheck", "checks/__init__.py", "checks/cache_key.py", "checks/jobs.py", "checks/worker.py",
+                 "workers", "macros.py", "markdown_text.py", "equations/__init__.py", "equations/syntax.py",
+                 "layout.py", "notebook_page.py", "page_source.py", "problems.py", "yaml_text.py")
 
 
 def bound_modules(item: Item, index: SnippetIndex) -> list[str] | None:
