@@ -19,8 +19,10 @@ import threading
 
 
 class IdleCollector:
-    def __init__(self, delay: float = 2.0) -> None:
-        self.delay = delay  # seconds after a rebuild: the reloaded page is fetched before the collection holds the GIL
+    def __init__(self, delay: float = 0.5) -> None:
+        # Seconds after a rebuild: the browser, told at once, has fetched the page before the collection holds
+        # the GIL, and an author rarely saves again this soon (a save that comes first cancels it).
+        self.delay = delay
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
