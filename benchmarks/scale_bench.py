@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -135,8 +136,9 @@ def serve_edits(root: Path, cache: Path, edits: int = 3) -> list[float]:
     try:
         _wait(lambda: "</html>" in _get(base + url_path), 3600)
         times = []
+        run = secrets.token_hex(4)  # a kept site's page holds the markers of earlier runs
         for k in range(edits):
-            marker = f"scale-bench-edit-{k}"
+            marker = f"scale-bench-edit-{run}-{k}"
             text = page.read_text("utf-8")
             time.sleep(1.0)  # a quiet moment between edits, as an author's are
             began = time.perf_counter()
