@@ -19,7 +19,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ..glossary.frontmatter import body_first_line, split_front_matter
+from ..glossary.frontmatter import body_first_line, body_text
 from ..memo import Memo
 from ..glossary.registry import Term
 from ..problems import Problem, ProblemLog
@@ -27,7 +27,7 @@ from .bibfile import BIB_NAME, BibFile, read_bib
 from .formatting import Reference, format_references
 from .pages import BIBLIOGRAPHY_SRC_URI, PAPERS_SRC_URI, PageRef, bibliography_markdown, paper_header, papers_markdown
 from .render import CitationWriter, references_section
-from .syntax import Citation, find_citations
+from .syntax import find_citations
 
 MAX_PROBLEMS_PER_PAGE = 20
 
@@ -88,12 +88,7 @@ class CitationBuild:
             else:
                 self.papers[key] = page
                 self._paper_keys[term.src_uri] = key
-        def citations() -> list[Citation]:
-            yaml_text, body_line = split_front_matter(text)
-            body = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
-            return find_citations(body)
-
-        for citation in self._memo.get(("citations", text), citations):
+        for citation in self._memo.get(("citations", text), lambda: find_citations(body_text(text))):
             for item in citation.items:
                 key = self._known(item.key)
                 if key is not None and (key, page.src_uri) not in self._citing:

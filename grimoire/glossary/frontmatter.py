@@ -98,6 +98,12 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     return m.group(1).removesuffix("\n"), m.group(0).count("\n") + 1
 
 
+def body_text(text: str) -> str:
+    """A page's text after its front matter, at the source's own line numbers from ``split_front_matter``."""
+    yaml_text, body_line = split_front_matter(text)
+    return "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
+
+
 def body_first_line(text: str) -> int:
     """The source line of the first line of the Markdown MkDocs hands to plugins.
 

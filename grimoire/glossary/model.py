@@ -17,7 +17,7 @@ from ..memo import Memo
 from ..markdown_text import blank_code
 from ..notebook_page import front_matter_text, markdown_text
 from ..problems import Problem
-from .frontmatter import PageMeta, read_meta, split_front_matter
+from .frontmatter import PageMeta, body_text, read_meta
 from .references import Reference, find_references
 from .registry import Term, TermRegistry
 
@@ -83,8 +83,7 @@ def _page_facts(rel: str, text: str) -> PageFacts:
         # Still reachable by its slug, so one bad front matter is reported
         # once and not again as every reference to the page.
         meta = PageMeta(path=rel, title=PurePosixPath(rel).stem, summary="")
-    yaml_text, body_line = split_front_matter(text)
-    body = "\n".join(text.split("\n")[body_line - 1 :]) if yaml_text is not None else text
+    body = body_text(text)
     return PageFacts(meta, found, first_display_formula(body), find_references(body))
 
 
