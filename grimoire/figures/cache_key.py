@@ -26,8 +26,8 @@ from .snippet_source import SnippetIndex
 # Bump when the renderer changes its output in a way its source digest would miss.
 RENDERER_VERSION = "1"
 # Engine modules whose code runs in the worker and shapes the SVG.
-_RENDERER_MODULES = ("figures/worker.py", "figures/svg.py", "figures/style.py", "figures/jobs.py",
-                     "workers/snippet_loader.py", "workers/sandbox.py", "workers/tracebacks.py")
+_RENDERER_MODULES = ("figures/worker.py", "figures/svg.py", "figures/svg_markers.py", "figures/style.py",
+                     "figures/jobs.py", "workers/snippet_loader.py", "workers/sandbox.py", "workers/tracebacks.py")
 ALWAYS_VERSIONED = ("matplotlib", "numpy")
 
 

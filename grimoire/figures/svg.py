@@ -1,7 +1,8 @@
 """Post-processing of matplotlib's SVG so it can be inlined into a page.
 
 ``clean_svg`` runs once per drawing, in the worker (its output is cached):
-it drops the XML prolog and metadata, moves matplotlib's global ``*{...}``
+it drops the XML prolog and metadata, writes markers out as plain elements
+(``svg_markers``), moves matplotlib's global ``*{...}``
 stylesheet onto the root element (inline, it would style the whole page),
 keeps only the ids something refers to, replaces theme colours by CSS (see
 ``style.theme_colors``), rounds coordinates to 1/100 pt and removes
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .svg_markers import inline_markers
+
 _PROLOG = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(?:<!DOCTYPE[^>]*>\s*)?")
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _GLOBAL_STYLE = re.compile(
@@ -24,7 +27,7 @@ _ID = re.compile(r'\sid="(?P<id>[^"]+)"')
 _REFERENCES = re.compile(r'url\(#(?P<a>[^)]+)\)|href="#(?P<b>[^"]+)"')
 _HEX = re.compile(r"(?<![\w#(-])#(?P<hex>[0-9a-fA-F]{6})(?![\w-])")
 _INDENT = re.compile(r"\n[ \t]+")
-_GEOMETRY = re.compile(r'\s(?:d|x|y|points|transform)="[^"]*"')
+_GEOMETRY = re.compile(r'\s(?:d|x|y|cx|cy|r|points|transform)="[^"]*"')
 _DECIMAL = re.compile(r"-?\d+\.\d{3,}")
 
 
@@ -32,6 +35,7 @@ def clean_svg(svg: str, colors: Mapping[str, str]) -> str:
     """matplotlib's SVG made ready to inline: see the module docstring."""
     svg = _PROLOG.sub("", svg)
     svg = _METADATA.sub("", svg, count=1)
+    svg = inline_markers(svg)
     m = _GLOBAL_STYLE.search(svg)
     if m:
         rules = " ".join(m.group("rules").split())

@@ -45,7 +45,10 @@ def test_an_abbreviation_opens_its_term_with_the_query_marked(page, site_url: st
     page.screenshot(path=str(SCREENSHOTS / "search-desktop.png"))
     page.keyboard.press("Enter")  # opens the best result
     page.wait_for_url(re.compile(r".*/glossary/mixture-of-experts/\?h=moe$"))
-    highlighted = page.locator("article mark[data-md-highlight]").all_inner_texts()
+    # Material marks the words once its search setup answers, after the page's load event.
+    marks = page.locator("article mark[data-md-highlight]")
+    marks.first.wait_for(timeout=15_000)
+    highlighted = marks.all_inner_texts()
     assert highlighted and {h.lower() for h in highlighted} == {"moe"}, highlighted
 
 
