@@ -56,10 +56,11 @@ check: $(PY_STAMP) $(NODE_STAMP)  ## check the formulas of PAGES="glossary/a.md 
 mutate: $(PY_STAMP) $(NODE_STAMP)  ## mutate every formula of PAGES and report the mutants its check kills
 	$(BIN)/python -m grimoire.formulacheck.mutation $(PAGES)
 
-bench: $(PY_STAMP) $(NODE_STAMP)  ## benchmarks: math (vs client-side), figures (1 vs 2 workers), formula checks in the build
+bench: $(PY_STAMP) $(NODE_STAMP)  ## benchmarks: math (vs client-side), figures (1 vs 2 workers), formula checks in the build, page loads in Chromium
 	$(BIN)/python -m benchmarks.build_bench
 	$(BIN)/python -m benchmarks.figure_bench
 	$(BIN)/python -m benchmarks.check_bench
+	$(BIN)/python -m benchmarks.page_load_bench
 
 bench-scale: $(PY_STAMP) $(NODE_STAMP)  ## scale: sites of 500, 2,000 and 5,000 pages (build time, memory, page size, search, serve); about an hour
 	$(BIN)/python -m benchmarks.scale_bench --pages $(or $(PAGES),500,2000,5000)

@@ -25,22 +25,14 @@ worker script) is reported apart.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
 import sys
-import threading
 import urllib.parse
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHROMIUM = os.environ.get("GRIMOIRE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-# As in tests/browser/conftest.py: no calls to Google's services from a closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+from .local_browser import CHROMIUM, CHROMIUM_ARGS, serving
+
 SEARCH_LOAD_FILES = ("search/search_index.json", "search-worker.js")  # what every page load fetches for search
 TYPING_DELAY_MS = 60  # between keys: a fast reader
 TIMEOUT_MS = 30_000
@@ -77,25 +69,6 @@ class SearchProbe:
     page_load_search_bytes: int  # what the page load fetched for search (the stub index, the worker)
     page_load_search_files: list[tuple[str, int]]
     queries: list[QueryProbe]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """The URL of ``site_dir`` served on 127.0.0.1 (an ephemeral port) while the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _size(request) -> int:

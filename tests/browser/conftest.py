@@ -8,29 +8,15 @@ used. Screenshots go to test-artifacts/screenshots/ (not committed).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks.search_probe import serving  # one way to serve a built site on 127.0.0.1
+from benchmarks.local_browser import CHROMIUM, CHROMIUM_ARGS, serving
 from grimoire.layout import REPOSITORY_ROOT
 
-CHROMIUM = os.environ.get("GRIMOIRE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPOSITORY_ROOT / "test-artifacts" / "screenshots"
-# Without these, Chromium tries to reach Google's services, which this
-# machine's closed network refuses many times per start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")

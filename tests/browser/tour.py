@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from benchmarks.search_probe import serving
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from benchmarks.local_browser import CHROMIUM, CHROMIUM_ARGS, serving
+from tests.browser.conftest import SCREENSHOTS
 
 PAGES = {
     "home": "",
