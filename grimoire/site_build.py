@@ -10,6 +10,7 @@ rebuilds (failed figures and checks, not run again until their inputs change).
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import json
 import secrets
@@ -558,12 +559,16 @@ class SiteBuild:
         for problem in write_stub_index(site_dir):
             self.problems.add(problem)
         if report is None:
-            for problem in index_site(self.layout.pagefind_dir, site_dir):
+            for problem in index_site(self.layout.pagefind_dir, site_dir, copy_dir=self._search_copy_dir(site_dir)):
                 self.problems.add(problem)
             return
         if self._background is None:
             self._background = BackgroundIndex(self.layout.pagefind_dir, report)
-        self._background.start(site_dir)
+        self._background.start(site_dir, copy_dir=self._search_copy_dir(site_dir))
+
+    def _search_copy_dir(self, site_dir: Path) -> Path:
+        """Where Pagefind's lean copy of ``site_dir`` goes: one folder per site, so two builds never share one."""
+        return self.layout.cache_dir / "search-copy" / hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
 
     def open_graph(self, output: str, meta: Mapping[str, object], title: str, url: str | None, home: bool) -> str:
         """The page with Open Graph tags from its (escaped) title and summary (see ``open_graph``)."""

@@ -43,9 +43,17 @@ def fake_pagefind(tmp_path: Path, script: str) -> Path:
     return modules / "pagefind"
 
 
-def test_the_article_is_indexed_without_chrome_marks_cards_or_glyphs(tmp_path: Path) -> None:
+LEAN = pytest.mark.parametrize("lean", [False, True], ids=["site as built", "lean copy"])
+
+
+def copy_dir(tmp_path: Path, lean: bool) -> Path | None:
+    return tmp_path / "search-copy" if lean else None
+
+
+@LEAN
+def test_the_article_is_indexed_without_chrome_marks_cards_or_glyphs(tmp_path: Path, lean: bool) -> None:
     root = site(tmp_path)
-    assert index_site(PAGEFIND, root, timeout=120) == []
+    assert index_site(PAGEFIND, root, timeout=120, copy_dir=copy_dir(tmp_path, lean)) == []
     pages = indexed_pages(root)
     assert list(pages) == ["/kl/"]
     page = pages["/kl/"]
@@ -54,11 +62,14 @@ def test_the_article_is_indexed_without_chrome_marks_cards_or_glyphs(tmp_path: P
         assert left_out not in page["content"], left_out
     assert page["meta"]["names"] == '["Kullback-Leibler divergence"]'
     assert (root / "pagefind" / "pagefind.js").is_file()
+    assert not (tmp_path / "search-copy").exists()  # the lean copy goes once Pagefind has read it
 
 
-def test_two_runs_write_identical_bytes(tmp_path: Path) -> None:
+@LEAN
+def test_two_runs_write_identical_bytes(tmp_path: Path, lean: bool) -> None:
     first, second = site(tmp_path / "a"), site(tmp_path / "b")
-    assert index_site(PAGEFIND, first, timeout=120) == [] and index_site(PAGEFIND, second, timeout=120) == []
+    assert index_site(PAGEFIND, first, timeout=120, copy_dir=copy_dir(tmp_path / "a", lean)) == []
+    assert index_site(PAGEFIND, second, timeout=120, copy_dir=copy_dir(tmp_path / "b", lean)) == []
     files = sorted(p.relative_to(first) for p in (first / "pagefind").rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in (second / "pagefind").rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
@@ -86,22 +97,26 @@ def test_a_failing_run_is_one_problem_with_its_message(tmp_path: Path) -> None:
     assert "could not read the site" in problem.detail and problem.hint
 
 
-def test_a_run_past_its_time_limit_is_stopped_and_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@LEAN
+def test_a_run_past_its_time_limit_is_stopped_and_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           lean: bool) -> None:
     fake = fake_pagefind(tmp_path, "exec sleep 120\n")
     monkeypatch.setenv("GRIMOIRE_SEARCH_TIMEOUT", "1.5")
-    (problem,) = index_site(fake, site(tmp_path))
+    (problem,) = index_site(fake, site(tmp_path), copy_dir=copy_dir(tmp_path, lean))
     assert "did not finish indexing the built site within 1.5 s" in problem.message
     assert "GRIMOIRE_SEARCH_TIMEOUT" in problem.hint
 
 
-def test_in_the_background_a_newer_run_replaces_the_older_silently(tmp_path: Path) -> None:
+@LEAN
+def test_in_the_background_a_newer_run_replaces_the_older_silently(tmp_path: Path, lean: bool) -> None:
     fake = fake_pagefind(tmp_path, "exec sleep 60\n")
     reports = []
     background = BackgroundIndex(fake, reports.append)
     root = site(tmp_path)
-    background.start(root, timeout=120)
+    background.start(root, timeout=120, copy_dir=copy_dir(tmp_path, lean))
     assert background.running()
-    background.start(root, timeout=120)  # a newer build: the first run is killed, and says nothing
+    background.start(root, timeout=120, copy_dir=copy_dir(tmp_path, lean))  # a newer build: the first run is
+    # killed, and says nothing
     background.stop()
     assert not background.running() and reports == []
 
@@ -116,9 +131,10 @@ def test_in_the_background_problems_are_reported_when_the_run_ends(tmp_path: Pat
     good = []
     root = site(tmp_path / "ok")
     ok = BackgroundIndex(PAGEFIND, good.append)
-    ok.start(root, timeout=120)
+    ok.start(root, timeout=120, copy_dir=tmp_path / "search-copy")
     ok.wait(120)
     assert good == [[]] and list(indexed_pages(root)) == ["/kl/"]
+    assert not (tmp_path / "search-copy").exists()
 
 
 @pytest.mark.parametrize("value", ["soon", "0", "-3", "inf"])
