@@ -57,7 +57,9 @@ def load_times(site_dir: Path, paths: Sequence[str], rounds: int) -> dict[str, f
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.new_page().goto(url)  # the shared assets in the cache, as for a reader already on the site
+            warm = context.new_page()
+            warm.goto(url)  # the shared assets in the cache, as for a reader already on the site
+            warm.close()
             for _ in range(rounds):
                 for path in paths:
                     page = context.new_page()

@@ -49,8 +49,10 @@ def inline_markers(svg: str) -> str:
         if element is None:
             return use.group(0)
         inlined.add(marker.group("id"))
+        if style:
+            attrs["style"] = style
         rest = "".join(f' {name}="{value}"' for name, value in attrs.items())
-        return f'{element}{rest}{f" style={chr(34)}{style}{chr(34)}" if style else ""}/>'
+        return f"{element}{rest}/>"
 
     svg = _USE.sub(replace, svg)
     svg = _DEF.sub(lambda m: "" if m.group("id") in inlined and not _referenced(svg, m.group("id")) else m.group(0), svg)

@@ -12,8 +12,8 @@ the build (``PR_SET_PDEATHSIG``, as the workers do). Nothing is downloaded.
 What is indexed: each page's article (``page_markup`` marks it), less what no
 query should find or show in an excerpt, left out with ``EXCLUDED``. A build
 gives a folder for a lean copy of the site (``lean_copy``): the indexing
-process writes it, then becomes Pagefind and reads it, which takes a quarter
-less memory and a quarter of the time of reading the site as built.
+process writes it, then becomes Pagefind and reads it, with less memory than
+the site as built takes (its docstring has the measurements).
 
 A missing Pagefind, a run that fails or outlives its time limit, each is one
 ``Problem`` with what to do; the build reports it with the others.

@@ -115,8 +115,8 @@ def test_in_the_background_a_newer_run_replaces_the_older_silently(tmp_path: Pat
     root = site(tmp_path)
     background.start(root, timeout=120, copy_dir=copy_dir(tmp_path, lean))
     assert background.running()
-    background.start(root, timeout=120, copy_dir=copy_dir(tmp_path, lean))  # a newer build: the first run is
-    # killed, and says nothing
+    # A newer build: the first run is killed, and says nothing.
+    background.start(root, timeout=120, copy_dir=copy_dir(tmp_path, lean))
     background.stop()
     assert not background.running() and reports == []
 
